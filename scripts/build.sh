@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# build.sh <release|test|clang> [targets...]: configure (once) and build one of the build trees.
+#   release  build/release  optimised, for running and benchmarks
+#   test     build/test     ASan + UBSan, for the test suite
+#   clang    build/clang    clang 14, checks the code also builds with clang
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind=${1:-release}
+shift || true
+case "$kind" in
+  release) args=(-DCMAKE_BUILD_TYPE=Release -DCHARTER_SANITIZE=OFF) ;;
+  test) args=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DCHARTER_SANITIZE=ON -DCHARTER_BENCH=OFF) ;;
+  clang) args=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0" -DCMAKE_CXX_COMPILER=clang++-14
+               -DCMAKE_C_COMPILER=clang-14 -DCHARTER_BENCH=OFF) ;;
+  *) echo "usage: build.sh release|test|clang [targets...]" >&2; exit 2 ;;
+esac
+dir=build/$kind
+if [ ! -f "$dir/build.ninja" ]; then
+  cmake -S . -B "$dir" -G Ninja "${args[@]}" >/dev/null
+fi
+jobs=$(nproc)
+cmake --build "$dir" -j "$jobs" ${1:+--target "$@"}

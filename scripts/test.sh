@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The test command (README): installs what is needed, builds with ASan+UBSan, checks formatting,
+# checks the code builds with clang 14, starts a real PostgreSQL server, runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+
+echo "== format check"
+./scripts/build.sh test format-check >/dev/null
+echo "== build (gcc 12, ASan+UBSan)"
+./scripts/build.sh test
+if [ "${CHARTER_SKIP_CLANG:-0}" != 1 ]; then
+  echo "== build (clang 14)"
+  ./scripts/build.sh clang
+fi
+
+pgdir=$(mktemp -d /tmp/charter-pg.XXXXXX)
+trap './scripts/pg-test-server.sh stop "$pgdir"' EXIT
+echo "== starting PostgreSQL"
+CHARTER_TEST_PG_URL=$(./scripts/pg-test-server.sh start "$pgdir")
+export CHARTER_TEST_PG_URL
+echo "PostgreSQL at $CHARTER_TEST_PG_URL"
+
+echo "== tests"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir build/test --output-on-failure -j "$(nproc)" --timeout 600

@@ -1,0 +1,16 @@
+// One registration function per CLI area. Each adds `charter <area> <verb>` subcommands to the
+// app and, when one is chosen, sets `action` to a callable that runs it and returns the exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace charter::cli {
+
+using Action = std::function<int()>;
+
+// Registers every area below (areas.cc).
+void register_areas(CLI::App& app, Action& action);
+
+}  // namespace charter::cli
