@@ -2,7 +2,7 @@
 //
 // The signed message is canonical and documented in docs/AUDIT.md:
 //   "charter-audit-tree-head-v1" || 0x00 || u64 tree size || i64 time (µs since Unix epoch,
-//   UTC) || 32-byte root hash            (integers big-endian; 67 bytes in all)
+//   UTC) || 32-byte root hash            (integers big-endian; 75 bytes in all)
 //
 // Contract: sign_tree_head() never fails. verify_tree_head() returns ok or kIntegrity (bad
 // signature). JSON: tree_head_to_json / parse_tree_head_json (errors: kInvalidArgument naming
