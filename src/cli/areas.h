@@ -15,5 +15,7 @@ void register_areas(CLI::App& app, Action& action);
 
 // `charter policy ...`: returns the area so other files can add verbs to it.
 CLI::App* register_policy_commands(CLI::App& app, Action& action);
+// `charter dsr ...`.
+CLI::App* register_dsr_commands(CLI::App& app, Action& action);
 
 }  // namespace charter::cli
