@@ -2,9 +2,7 @@
 
 namespace charter::store {
 
-std::string_view backend_name(Backend b) {
-  return b == Backend::kSqlite ? "sqlite" : "postgresql";
-}
+std::string_view backend_name(Backend b) { return b == Backend::kSqlite ? "sqlite" : "postgresql"; }
 
 std::string_view Dialect::blob_type() const {
   return backend_ == Backend::kSqlite ? "BLOB" : "BYTEA";

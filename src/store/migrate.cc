@@ -24,8 +24,7 @@ Status check_list(std::string_view component, std::span<const Migration> migrati
     std::string where =
         "migrate: " + std::string(component) + " migration #" + std::to_string(i + 1);
     if (m.version != static_cast<int>(i) + 1) {
-      return make_error(Errc::kInvalidArgument,
-                        where + ": versions must be 1, 2, 3, ... in order");
+      return make_error(Errc::kInvalidArgument, where + ": versions must be 1, 2, 3, ... in order");
     }
     if (m.name.empty() || m.sql.empty()) {
       return make_error(Errc::kInvalidArgument, where + ": needs a name and SQL");
@@ -46,8 +45,7 @@ Result<int> current_version(Transaction& tx, std::string_view component) {
 
 Error refuse_newer(std::string_view component, int found, int known) {
   return make_error(Errc::kUnsupported, "schema of " + std::string(component) + " is version " +
-                                            std::to_string(found) +
-                                            ", this binary knows up to " +
+                                            std::to_string(found) + ", this binary knows up to " +
                                             std::to_string(known) + "; upgrade charter");
 }
 
@@ -60,8 +58,8 @@ Result<Transaction> begin_migration(Store& store) {
 
 }  // namespace
 
-Result<int> migrate(Store& store, std::string_view component,
-                    std::span<const Migration> migrations, const Clock& clock) {
+Result<int> migrate(Store& store, std::string_view component, std::span<const Migration> migrations,
+                    const Clock& clock) {
   CHARTER_TRY_STATUS(check_list(component, migrations));
   const int known = static_cast<int>(migrations.size());
   int applied = 0;
@@ -74,14 +72,14 @@ Result<int> migrate(Store& store, std::string_view component,
       return applied;
     }
     const Migration& m = migrations[version];
-    std::string_view sql =
-        tx.dialect().backend() == Backend::kPostgres && !m.postgres_sql.empty() ? m.postgres_sql
-                                                                                 : m.sql;
+    std::string_view sql = tx.dialect().backend() == Backend::kPostgres && !m.postgres_sql.empty()
+                               ? m.postgres_sql
+                               : m.sql;
     Status st = tx.exec_script(tx.dialect().expand(sql));
     if (!st.ok()) {
       Error e = std::move(st).error();
-      e.message = "migrate: " + std::string(component) + " v" + std::to_string(m.version) +
-                  " (" + std::string(m.name) + "): " + e.message;
+      e.message = "migrate: " + std::string(component) + " v" + std::to_string(m.version) + " (" +
+                  std::string(m.name) + "): " + e.message;
       return e;
     }
     CHARTER_TRY(std::int64_t ignored,

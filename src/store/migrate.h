@@ -36,8 +36,8 @@ struct Migration {
 };
 
 // Brings `component` up to the last version of `migrations`. Returns the number applied.
-Result<int> migrate(Store& store, std::string_view component,
-                    std::span<const Migration> migrations, const Clock& clock);
+Result<int> migrate(Store& store, std::string_view component, std::span<const Migration> migrations,
+                    const Clock& clock);
 
 // The component's current version (0: none applied).
 Result<int> schema_version(Store& store, std::string_view component);

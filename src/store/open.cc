@@ -11,8 +11,7 @@ bool is_postgres_url(std::string_view target) {
 
 Result<std::unique_ptr<Store>> open_store(std::string_view target, const StoreOptions& options) {
   if (target.empty()) {
-    return make_error(Errc::kInvalidArgument,
-                      "store: give a data folder or a postgresql:// URL");
+    return make_error(Errc::kInvalidArgument, "store: give a data folder or a postgresql:// URL");
   }
   if (is_postgres_url(target)) return detail::open_postgres(target, options);
   return detail::open_sqlite(target, options);

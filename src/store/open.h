@@ -18,7 +18,8 @@
 
 namespace charter::store {
 
-Result<std::unique_ptr<Store>> open_store(std::string_view target, const StoreOptions& options = {});
+Result<std::unique_ptr<Store>> open_store(std::string_view target,
+                                          const StoreOptions& options = {});
 
 // True when `target` names a PostgreSQL database rather than a folder.
 bool is_postgres_url(std::string_view target);

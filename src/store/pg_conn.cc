@@ -15,9 +15,9 @@ namespace {
 constexpr std::size_t kMaxCachedStatements = 512;
 
 // Type OIDs (pg_type.dat), stable across PostgreSQL versions.
-constexpr Oid kBool = 16, kBytea = 17, kName = 19, kInt8 = 20, kInt2 = 21, kInt4 = 23,
-              kText = 25, kOid = 26, kJson = 114, kFloat4 = 700, kFloat8 = 701, kUnknown = 705,
-              kBpchar = 1042, kVarchar = 1043, kNumeric = 1700, kJsonb = 3802;
+constexpr Oid kBool = 16, kBytea = 17, kName = 19, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25,
+              kOid = 26, kJson = 114, kFloat4 = 700, kFloat8 = 701, kUnknown = 705, kBpchar = 1042,
+              kVarchar = 1043, kNumeric = 1700, kJsonb = 3802;
 
 std::uint64_t be(const char* p, int n) {
   std::uint64_t v = 0;
@@ -90,9 +90,9 @@ Errc map_sqlstate(std::string_view s) {
 // Classes whose server text does not echo data values.
 bool message_is_safe(std::string_view s) {
   std::string_view cls = s.substr(0, 2);
-  return cls == "42" || cls == "0A" || cls == "25" || cls == "40" || cls == "08" ||
-         cls == "53" || cls == "55" || cls == "57" || cls == "3D" || cls == "3F" ||
-         cls == "28" || cls == "26" || cls == "34";
+  return cls == "42" || cls == "0A" || cls == "25" || cls == "40" || cls == "08" || cls == "53" ||
+         cls == "55" || cls == "57" || cls == "3D" || cls == "3F" || cls == "28" || cls == "26" ||
+         cls == "34";
 }
 
 std::string trimmed(const char* s) {
@@ -173,9 +173,8 @@ Type pg_type(const PGresult* r, int row, int col) {
     case kJsonb:
       return Type::kText;
     case kNumeric:
-      return decode_numeric(PQgetvalue(r, row, col), PQgetlength(r, row, col)).is_int
-                 ? Type::kInt
-                 : Type::kReal;
+      return decode_numeric(PQgetvalue(r, row, col), PQgetlength(r, row, col)).is_int ? Type::kInt
+                                                                                      : Type::kReal;
     default:
       return Type::kBlob;  // bytea, and any other type in its binary form
   }

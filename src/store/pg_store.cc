@@ -232,8 +232,8 @@ class PgListener final : public Listener {
         PQfreemem(n);
         return std::optional<Notification>(std::move(out));
       }
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                        SteadyClock::now());
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
       if (left.count() <= 0) return std::optional<Notification>();
       pollfd pfd{PQsocket(c), POLLIN, 0};
       int rc = ::poll(&pfd, 1, static_cast<int>(left.count()));
@@ -266,6 +266,7 @@ class PgStore final : public Store {
     }
     CHARTER_TRY(auto conn, acquire());
     auto tx = std::make_unique<PgTx>(this, std::move(conn), mode);
+    tx->faults = options_.faults.get();
     CHARTER_TRY_STATUS(tx->begin());
     return Transaction(std::move(tx), Backend::kPostgres);
   }
@@ -361,8 +362,8 @@ Result<std::unique_ptr<Store>> open_postgres(std::string_view url_view,
   std::string url(url_view);
   CHARTER_TRY(auto first, PgConn::connect(url));
   PGconn* c = first->raw();
-  std::string description = std::string("postgresql://") + PQhost(c) + ":" + PQport(c) + "/" +
-                            PQdb(c);
+  std::string description =
+      std::string("postgresql://") + PQhost(c) + ":" + PQport(c) + "/" + PQdb(c);
   return std::unique_ptr<Store>(
       new PgStore(std::move(url), std::move(description), options, std::move(first)));
 }

@@ -96,10 +96,10 @@ Result<std::unique_ptr<SqliteConn>> SqliteConn::open(const std::string& path, bo
     }
   }
   std::string pragmas =
-      "PRAGMA secure_delete=ON;"   // deleted content is overwritten with zeros
-      "PRAGMA foreign_keys=ON;"    // declared references are enforced
-      "PRAGMA temp_store=MEMORY;"  // sorts and temporary tables never touch disk
-      "PRAGMA cache_size=-32768;"  // 32 MiB page cache per connection
+      "PRAGMA secure_delete=ON;"              // deleted content is overwritten with zeros
+      "PRAGMA foreign_keys=ON;"               // declared references are enforced
+      "PRAGMA temp_store=MEMORY;"             // sorts and temporary tables never touch disk
+      "PRAGMA cache_size=-32768;"             // 32 MiB page cache per connection
       "PRAGMA journal_size_limit=67108864;";  // a checkpointed WAL shrinks back to <= 64 MiB
   pragmas += options.durability == Durability::kPowerLoss ? "PRAGMA synchronous=FULL;"
                                                           : "PRAGMA synchronous=NORMAL;";

@@ -201,11 +201,13 @@ class SqliteStore final : public Store {
     if (mode == TxMode::kWrite) {
       CHARTER_TRY_STATUS(acquire_writer("begin"));
       auto tx = std::make_unique<SqliteTx>(this, writer_.get(), mode);
+      tx->faults = options_.faults.get();
       CHARTER_TRY_STATUS(tx->step_simple("BEGIN IMMEDIATE"));
       return Transaction(std::move(tx), Backend::kSqlite);
     }
     CHARTER_TRY(SqliteConn * reader, acquire_reader());
     auto tx = std::make_unique<SqliteTx>(this, reader, mode);
+    tx->faults = options_.faults.get();
     CHARTER_TRY_STATUS(tx->step_simple("BEGIN"));
     return Transaction(std::move(tx), Backend::kSqlite);
   }
@@ -295,8 +297,8 @@ class SqliteStore final : public Store {
 
   Status checkpoint_locked() {
     int log = 0, done = 0;
-    int rc = sqlite3_wal_checkpoint_v2(writer_->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log,
-                                       &done);
+    int rc =
+        sqlite3_wal_checkpoint_v2(writer_->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
     if (rc == SQLITE_BUSY) {
       return make_error(Errc::kUnavailable,
                         "checkpoint: blocked by open read transactions; retry when they end");

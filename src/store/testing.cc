@@ -20,6 +20,8 @@ Status run_admin(const std::string& url, const std::string& sql) {
     PQfinish(c);
     return make_error(Errc::kUnavailable, "test store: cannot connect to CHARTER_TEST_PG_URL");
   }
+  PQsetNoticeProcessor(
+      c, [](void*, const char*) {}, nullptr);
   PGresult* r = PQexec(c, sql.c_str());
   bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
   PQclear(r);
@@ -46,8 +48,7 @@ Result<std::unique_ptr<TestStore>> TestStore::make(Backend backend, StoreOptions
   t->options_ = std::move(options);
   SystemRandom random;
   if (backend == Backend::kSqlite) {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "charter-store-XXXXXX").string();
+    std::string tmpl = (std::filesystem::temp_directory_path() / "charter-store-XXXXXX").string();
     if (!::mkdtemp(tmpl.data())) {
       return make_error(Errc::kUnavailable, "test store: cannot create a temporary folder");
     }

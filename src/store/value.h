@@ -33,16 +33,16 @@ Error type_mismatch(int column, Type expected, Type found);
 
 class Value {
  public:
-  Value() = default;  // null
-  Value(std::nullptr_t) {}                                      // NOLINT
+  Value() = default;        // null
+  Value(std::nullptr_t) {}  // NOLINT
   template <std::integral I>
-  Value(I v) : v_(static_cast<std::int64_t>(v)) {}  // NOLINT
-  Value(double v) : v_(v) {}                                    // NOLINT
-  Value(std::string v) : v_(std::move(v)) {}                    // NOLINT
-  Value(std::string_view v) : v_(std::string(v)) {}             // NOLINT
-  Value(const char* v) : v_(std::string(v)) {}                  // NOLINT
-  Value(Bytes v) : v_(std::move(v)) {}                          // NOLINT
-  Value(ByteView v) : v_(Bytes(v.begin(), v.end())) {}          // NOLINT
+  Value(I v) : v_(static_cast<std::int64_t>(v)) {}      // NOLINT
+  Value(double v) : v_(v) {}                            // NOLINT
+  Value(std::string v) : v_(std::move(v)) {}            // NOLINT
+  Value(std::string_view v) : v_(std::string(v)) {}     // NOLINT
+  Value(const char* v) : v_(std::string(v)) {}          // NOLINT
+  Value(Bytes v) : v_(std::move(v)) {}                  // NOLINT
+  Value(ByteView v) : v_(Bytes(v.begin(), v.end())) {}  // NOLINT
 
   Type type() const { return static_cast<Type>(v_.index()); }
   bool is_null() const { return v_.index() == 0; }
@@ -62,12 +62,12 @@ class Value {
 // A statement parameter: a view of a value (see the file comment for lifetime).
 class Param {
  public:
-  Param() = default;                        // null
-  Param(std::nullptr_t) {}                  // NOLINT
-  Param(std::nullopt_t) {}                  // NOLINT
+  Param() = default;        // null
+  Param(std::nullptr_t) {}  // NOLINT
+  Param(std::nullopt_t) {}  // NOLINT
   template <std::integral I>
-  Param(I v) : type_(Type::kInt), i_(static_cast<std::int64_t>(v)) {}  // NOLINT
-  Param(double v) : type_(Type::kReal), d_(v) {}                        // NOLINT
+  Param(I v) : type_(Type::kInt), i_(static_cast<std::int64_t>(v)) {}            // NOLINT
+  Param(double v) : type_(Type::kReal), d_(v) {}                                 // NOLINT
   Param(std::string_view v) : type_(Type::kText), p_(v.data()), n_(v.size()) {}  // NOLINT
   Param(const char* v) : Param(std::string_view(v)) {}                           // NOLINT
   Param(const std::string& v) : Param(std::string_view(v)) {}                    // NOLINT
