@@ -175,6 +175,7 @@ Type pg_type(const PGresult* r, int row, int col) {
     case kNumeric:
       return decode_numeric(PQgetvalue(r, row, col), PQgetlength(r, row, col)).is_int ? Type::kInt
                                                                                       : Type::kReal;
+    case kBytea:
     default:
       return Type::kBlob;  // bytea, and any other type in its binary form
   }
@@ -232,8 +233,10 @@ ByteView pg_blob(const PGresult* r, int row, int col) {
 }
 
 Result<std::unique_ptr<PgConn>> PgConn::connect(const std::string& target) {
-  const char* keys[] = {"connect_timeout", "dbname", "fallback_application_name", nullptr};
-  const char* vals[] = {"10", target.c_str(), "charter", nullptr};
+  // Defaults first: values in the URL (expanded from dbname) override them.
+  const char* keys[] = {"connect_timeout", "client_encoding", "dbname", "fallback_application_name",
+                        nullptr};
+  const char* vals[] = {"10", "UTF8", target.c_str(), "charter", nullptr};
   PGconn* c = PQconnectdbParams(keys, vals, /*expand_dbname=*/1);
   if (!c) return make_error(Errc::kUnavailable, "postgresql: out of memory");
   std::unique_ptr<PgConn> conn(new PgConn(c));

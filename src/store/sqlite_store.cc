@@ -277,11 +277,17 @@ class SqliteStore final : public Store {
     std::unique_lock lock(readers_mu_);
     auto deadline = Clock::now() + options_.busy_timeout;
     while (idle_readers_.empty()) {
-      if (static_cast<int>(readers_.size()) < std::max(1, options_.sqlite_readers)) {
+      if (static_cast<int>(readers_.size()) + readers_opening_ <
+          std::max(1, options_.sqlite_readers)) {
+        ++readers_opening_;
         lock.unlock();
         auto conn = SqliteConn::open(path_, /*writer=*/false, options_);
         lock.lock();
-        if (!conn.ok()) return std::move(conn).error();
+        --readers_opening_;
+        if (!conn.ok()) {
+          readers_cv_.notify_one();
+          return std::move(conn).error();
+        }
         readers_.push_back(std::move(conn).value());
         return readers_.back().get();
       }
@@ -317,6 +323,7 @@ class SqliteStore final : public Store {
   std::condition_variable readers_cv_;
   std::vector<std::unique_ptr<SqliteConn>> readers_;
   std::vector<SqliteConn*> idle_readers_;
+  int readers_opening_ = 0;
   LocalHub hub_;
 };
 
