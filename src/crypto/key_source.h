@@ -3,10 +3,11 @@
 //
 // Key text format (file and environment): exactly 64 hexadecimal characters (32 bytes, either
 // case), optionally followed by one "\n". Nothing else: no spaces, no comments, no "\r".
-// A key file is refused unless it is a regular file (not a symbolic link), owned by the user
-// running Charter (or root), with mode 0600 or stricter (no group or other bit), and in the key
-// text format. The version is not in the file: the caller knows which version the file is for
-// and checks MasterKey::id() against the id recorded at that version.
+// A key file is read and written with crypto/secret_file.h: refused unless it is a regular file
+// (not a symbolic link), owned by the user running Charter (or root), with mode 0600 or stricter;
+// created atomically with mode 0600, never over an existing file. The version is not in the file:
+// the caller knows which version the file is for and checks MasterKey::id() against the id
+// recorded at that version.
 // Errors (messages name the file or variable, never the key): kNotFound (no such file, variable
 // unset), kPermissionDenied (file unreadable), kFailedPrecondition (mode, owner, not a regular
 // file), kInvalidArgument (format, version 0), kAlreadyExists (create over an existing file),
@@ -30,9 +31,8 @@ Result<MasterKey> parse_key_text(std::string_view text, std::uint32_t version,
 
 Result<MasterKey> load_key_file(const std::string& path, std::uint32_t version);
 
-// `charter keys init`: a new random key written to `path` with mode 0600, atomically (a temporary
-// file in the same folder, fsync'd, then linked to `path`, which must not exist; the folder is
-// fsync'd). Never overwrites an existing file.
+// `charter keys init`: a new random key written to `path` (write_secret_file: mode 0600, atomic,
+// never over an existing file).
 Result<MasterKey> create_key_file(const std::string& path, std::uint32_t version, Random& random);
 
 // The key text in the environment variable `name` (e.g. CHARTER_MASTER_KEY).

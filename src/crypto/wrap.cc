@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 
 #include "crypto/sodium.h"
@@ -15,8 +16,9 @@ static_assert(kWrappedKeyBytes ==
               kHeaderBytes + kNonceBytes + kKeyBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES);
 
 Bytes aead_ad(ByteView header, ByteView ad) {
-  Bytes out(header.begin(), header.end());
-  out.insert(out.end(), ad.begin(), ad.end());
+  Bytes out(header.size() + ad.size());
+  std::copy(header.begin(), header.end(), out.begin());
+  std::copy(ad.begin(), ad.end(), out.begin() + static_cast<std::ptrdiff_t>(header.size()));
   return out;
 }
 

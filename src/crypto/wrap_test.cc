@@ -154,5 +154,37 @@ TEST(KeyRing, UnknownVersionAndDuplicates) {
   EXPECT_FALSE(ring.needs_rewrap(Bytes(3)));
 }
 
+// The erasure-by-epochs step of docs/CRYPTO.md at the crypto level: a wrapped key of an erased
+// subject left behind (dead tuple, WAL) opens with no key that remains once its epoch is gone,
+// not even when each remaining key is tried under the old epoch's version.
+TEST(KeyRing, DestroyedEpochLeavesLeftoversUnopenable) {
+  SeededRandom rnd(14);
+  KeyRing ring;
+  ASSERT_TRUE(ring.add(MasterKey::generate(1, rnd).value()).ok());
+  auto erased_key = DataKey::generate(rnd);
+  auto live_key = DataKey::generate(rnd);
+  const Bytes erased_ad = wrap_ad("sub_erased", "contact", 1);
+  const Bytes live_ad = wrap_ad("sub_live", "contact", 1);
+  const Bytes leftover = ring.wrap(erased_key, erased_ad, rnd).value();
+  const Bytes leftover_value =
+      seal(erased_key, as_bytes("erased@example.com"), value_ad("sub_erased", "email", 1), rnd);
+  Bytes live = ring.wrap(live_key, live_ad, rnd).value();
+
+  // Erasure deletes the erased subject's row; the epoch step rewraps every live key and then
+  // destroys epoch 1.
+  ASSERT_TRUE(ring.add(MasterKey::generate(2, rnd).value()).ok());
+  live = ring.rewrap_to_current(live, live_ad, rnd).value();
+  ASSERT_TRUE(ring.remove(1).ok());
+
+  EXPECT_TRUE(ring.unwrap(live, live_ad).value().equals(live_key));
+  EXPECT_EQ(ring.unwrap(leftover, erased_ad).error().code, Errc::kNotFound);
+  for (std::uint32_t v : ring.versions()) {
+    auto as_old = MasterKey::from_bytes(1, ring.find(v)->key_bytes()).value();
+    EXPECT_EQ(unwrap(as_old, leftover, erased_ad).error().code, Errc::kIntegrity);
+  }
+  // And the remaining data keys do not open the leftover value.
+  EXPECT_FALSE(open(live_key, leftover_value, value_ad("sub_erased", "email", 1)).ok());
+}
+
 }  // namespace
 }  // namespace charter::crypto
