@@ -9,8 +9,11 @@
 // values of one field share an index is about n^2/2^129 < 2e-25 (docs/CRYPTO.md), so a lookup
 // needs no collision handling. Normalisation (lower-cased trimmed e-mail, E.164 phone) is the
 // vault's job: the same person written two ways gives two indexes.
-// Contract: the key object holds the keyed BLAKE2b state after the key block (so compute hashes
-// only the value), wiped on destruction. Not copyable, movable. compute is const and thread safe.
+// Cost: two BLAKE2b compressions (key block, value block) for values up to 128 bytes. A
+// precomputed keyed state does not save one: BLAKE2b keeps the key block buffered until more
+// input arrives (measured; docs/CRYPTO.md).
+// Contract: the key object holds the derived field key (a SecretKey, wiped on destruction). Not
+// copyable, movable. compute is const and thread safe.
 // Errors: kInvalidArgument (empty field name).
 #pragma once
 
@@ -18,6 +21,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/result.h"
 #include "crypto/secret_key.h"
@@ -31,19 +35,14 @@ class BlindIndexKey {
  public:
   static Result<BlindIndexKey> derive(const SecretKey& root, std::string_view field);
 
-  BlindIndexKey(const BlindIndexKey&) = delete;
-  BlindIndexKey& operator=(const BlindIndexKey&) = delete;
-  BlindIndexKey(BlindIndexKey&& other) noexcept;
-  BlindIndexKey& operator=(BlindIndexKey&& other) noexcept;
-  ~BlindIndexKey();
-
   const std::string& field() const { return field_; }
   BlindIndex compute(std::string_view normalized_value) const;
 
  private:
-  BlindIndexKey() = default;
+  BlindIndexKey(SecretKey key, std::string field)
+      : key_(std::move(key)), field_(std::move(field)) {}
+  SecretKey key_;
   std::string field_;
-  alignas(64) unsigned char state_[384];  // crypto_generichash_state after the key block
 };
 
 }  // namespace charter::crypto

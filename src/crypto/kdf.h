@@ -3,7 +3,7 @@
 // derive_subkey(root, context, id) returns the subkey number `id` in the 8-character `context`;
 // different (context, id) pairs give independent keys, and no subkey reveals the root or a
 // sibling. The contexts below are the ones Charter uses: a single random "system root" key
-// (wrapped by the master key like a data key, AD system_key_ad("system-root", version)) yields
+// (wrapped by the key ring like a data key, AD system_key_ad("system-root", version)) yields
 // the blind-index root, the pseudonym key, the token MAC key and the audit signing seed.
 // Errors: kInvalidArgument unless context is exactly 8 bytes. Thread safety: pure.
 #pragma once
