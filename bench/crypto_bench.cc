@@ -4,6 +4,7 @@
 
 #include "core/random.h"
 #include "crypto/ad.h"
+#include "crypto/argon2.h"
 #include "crypto/blind_index.h"
 #include "crypto/hash.h"
 #include "crypto/key_ring.h"
@@ -139,6 +140,18 @@ void BM_Ed25519Verify(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Ed25519Verify);
+
+// Argon2id cost: arg 0 = interactive limits (staff passwords), 1 = moderate (master passphrase).
+void BM_Argon2id(benchmark::State& state) {
+  SeededRandom rnd(11);
+  const Argon2Limits limits =
+      state.range(0) == 0 ? Argon2Limits::interactive() : Argon2Limits::moderate();
+  const auto params = PassphraseParams::generate(rnd, limits);
+  for (auto _ : state) benchmark::DoNotOptimize(stretch_passphrase("correct horse", params));
+  state.SetLabel(state.range(0) == 0 ? "interactive: 2 passes, 64 MiB"
+                                     : "moderate: 3 passes, 256 MiB");
+}
+BENCHMARK(BM_Argon2id)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 }  // namespace
 }  // namespace charter::crypto
