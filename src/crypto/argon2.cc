@@ -74,7 +74,7 @@ bool take_field(std::string_view& rest, std::string_view key, std::string_view& 
 }  // namespace
 
 Result<PassphraseParams> PassphraseParams::parse(std::string_view text) {
-  const auto bad = [](std::string what) {
+  const auto bad = [](const std::string& what) {
     return make_error(Errc::kInvalidArgument, "passphrase parameters: " + what +
                                                   " (expected argon2id:t=<ops>:m=<bytes>:s=<32 "
                                                   "hex>)");

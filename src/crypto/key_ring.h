@@ -1,14 +1,15 @@
-// KeyRing: the master keys loaded at one time, by version. Reads pick the master by the version
-// recorded in each wrapped key; new keys are wrapped under the current (highest) version.
+// KeyRing: the key-encryption keys (master or epoch keys, docs/CRYPTO.md) loaded at one time, by
+// version. Reads pick the key by the version recorded in each wrapped key; new keys are wrapped
+// under the current (highest) version.
 //
 // Rotation (docs/CRYPTO.md): add the new version, which becomes current; rewrap_to_current()
 // every wrapped key for which needs_rewrap() is true; when none is left, remove() the old
 // version (its MasterKey is destroyed and its memory wiped). Reads keep working throughout.
 // Contract: owns its MasterKeys. Not synchronised: const methods may run concurrently, but
 // add/remove need exclusive access; a server swaps whole rings (shared_ptr<const KeyRing>).
-// Errors: kAlreadyExists (version or key id loaded twice), kNotFound (a wrapped key's master
-// version is not in the ring, e.g. destroyed), kFailedPrecondition (empty ring), and those of
-// crypto/wrap.h.
+// Errors: kInvalidArgument (empty key), kAlreadyExists (version or key id loaded twice), kNotFound
+// (a wrapped key's master version is not in the ring, e.g. destroyed), kFailedPrecondition (empty
+// ring), and those of crypto/wrap.h.
 #pragma once
 
 #include <cstdint>
