@@ -3,7 +3,7 @@
 #include <bit>
 #include <cstring>
 
-#include "audit/text_codec.h"
+#include "crypto/encoding.h"
 
 namespace charter::audit {
 
@@ -34,7 +34,7 @@ std::uint64_t split_point(std::uint64_t n) { return std::bit_floor(n - 1); }
 
 Result<Hash> parse_hash_hex(std::string_view hex, std::string_view what) {
   Hash h{};
-  if (hex.size() != 64 || !decode_hex(hex, h))
+  if (hex.size() != 64 || !crypto::decode_hex_exact(hex, h))
     return make_error(Errc::kInvalidArgument, std::string(what) + ": expected 64 hex digits");
   return h;
 }

@@ -10,8 +10,8 @@
 
 #include "audit/compact_range.h"
 #include "audit/proof.h"
-#include "audit/text_codec.h"
 #include "core/id.h"
+#include "crypto/encoding.h"
 
 namespace charter::audit {
 namespace {
@@ -19,9 +19,9 @@ namespace {
 using crypto::Bytes;
 
 Bytes unhex(std::string_view h) {
-  Bytes b;
-  EXPECT_TRUE(decode_hex(h, b)) << h;
-  return b;
+  auto b = crypto::from_hex(h);
+  EXPECT_TRUE(b.ok()) << h;
+  return b.value_or({});
 }
 Hash hash_hex(std::string_view h) { return *parse_hash_hex(h, "test"); }
 

@@ -7,6 +7,7 @@
 
 #include "audit/text_codec.h"
 #include "core/id.h"
+#include "crypto/encoding.h"
 
 namespace charter::audit {
 namespace {
@@ -46,7 +47,7 @@ Result<crypto::PublicKey> parse_public_key(std::string_view text) {
   text = trim(text);
   crypto::PublicKey key{};
   if (text.size() == 64) {
-    if (decode_hex(text, key)) return key;
+    if (crypto::decode_hex_exact(text, key)) return key;
     return make_error(Errc::kInvalidArgument, "public key: expected 64 hex digits");
   }
   if (text.starts_with(kBegin) && text.ends_with(kEnd)) {

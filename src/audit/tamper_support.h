@@ -20,6 +20,8 @@ class TamperableLog {
  public:
   virtual ~TamperableLog() = default;
   virtual LogStore& store() = 0;
+  // Back to the pristine log.
+  virtual void reset() = 0;
   // Rows in key order. Positions below are ranks in that order.
   virtual std::vector<StoredEntry> rows() = 0;
   // Overwrites the row's columns (its key stays).
@@ -69,9 +71,11 @@ inline const PristineLog& pristine_log() {
 
 class MemoryTamperableLog final : public TamperableLog {
  public:
-  explicit MemoryTamperableLog(const PristineLog& p) {
-    store_.mutable_rows() = p.rows;
-    for (const auto& h : p.heads) store_.mutable_heads()[h.head.tree_size] = h;
+  explicit MemoryTamperableLog(const PristineLog& p) : pristine_(p) { reset(); }
+  void reset() override {
+    store_.mutable_rows() = pristine_.rows;
+    store_.mutable_heads().clear();
+    for (const auto& h : pristine_.heads) store_.mutable_heads()[h.head.tree_size] = h;
   }
   LogStore& store() override { return store_; }
   std::vector<StoredEntry> rows() override { return store_.mutable_rows(); }
@@ -105,6 +109,7 @@ class MemoryTamperableLog final : public TamperableLog {
   }
 
  private:
+  const PristineLog& pristine_;
   MemoryLogStore store_;
 };
 

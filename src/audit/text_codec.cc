@@ -3,13 +3,6 @@
 namespace charter::audit {
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 constexpr std::string_view kB64 =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -19,22 +12,6 @@ int b64_value(char c) {
 }
 
 }  // namespace
-
-bool decode_hex(std::string_view hex, std::span<std::uint8_t> out) {
-  if (hex.size() != 2 * out.size()) return false;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
-  }
-  return true;
-}
-
-bool decode_hex(std::string_view hex, crypto::Bytes& out) {
-  if (hex.size() % 2 != 0) return false;
-  out.assign(hex.size() / 2, 0);
-  return decode_hex(hex, std::span<std::uint8_t>(out));
-}
 
 std::string encode_base64(crypto::ByteView b) {
   std::string out;

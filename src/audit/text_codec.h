@@ -1,4 +1,5 @@
-// Hex and base64 text codecs used by the audit's JSON and key formats.
+// Standard base64 (RFC 4648 section 4, with padding) for the PEM form of the audit public key.
+// (Hex is crypto/encoding.h and core/id.h; crypto has only the URL-safe base64 alphabet.)
 //
 // Contract: pure functions, thread safe. decode_* return false (never throw) on any character
 // outside the alphabet or a length that does not match.
@@ -13,12 +14,6 @@
 
 namespace charter::audit {
 
-// Decodes exactly out.size() bytes from 2*out.size() hex digits (either case).
-bool decode_hex(std::string_view hex, std::span<std::uint8_t> out);
-// Decodes any even-length hex string.
-bool decode_hex(std::string_view hex, crypto::Bytes& out);
-
-// Standard base64 (RFC 4648 section 4) with padding.
 std::string encode_base64(crypto::ByteView bytes);
 bool decode_base64(std::string_view text, crypto::Bytes& out);
 

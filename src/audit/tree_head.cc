@@ -1,8 +1,8 @@
 #include "audit/tree_head.h"
 
 #include "audit/json_fields.h"
-#include "audit/text_codec.h"
 #include "core/id.h"
+#include "crypto/encoding.h"
 
 namespace charter::audit {
 namespace {
@@ -55,7 +55,7 @@ Result<SignedTreeHead> parse_tree_head_json(std::string_view text) {
   sth.head.time = *time;
   CHARTER_TRY(sth.head.root, json_fields::get_hash(j, "root_hash"));
   CHARTER_TRY(std::string sig, json_fields::get_string(j, "signature"));
-  if (!decode_hex(sig, sth.signature))
+  if (!crypto::decode_hex_exact(sig, sth.signature))
     return make_error(Errc::kInvalidArgument, "\"signature\": expected 128 hex digits");
   return sth;
 }

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "audit/db_tamper_support.h"
 #include "audit/entry_codec.h"
 #include "audit/tamper_support.h"
 
@@ -18,21 +19,49 @@ using testing::TamperableLog;
 
 struct Backend {
   std::string name;
-  std::function<std::unique_ptr<TamperableLog>()> make;  // a fresh copy of the pristine log
+  // A tamperable copy of the pristine log; kUnavailable skips (PostgreSQL without a server).
+  std::function<Result<std::unique_ptr<TamperableLog>>()> make;
   std::size_t chunk;
   unsigned threads;
+  bool thorough;  // every position and byte; database backends take a representative subset
 };
 
+Result<std::unique_ptr<TamperableLog>> db_log(store::Backend b) {
+  auto log = testing::DbTamperableLog::make(b, pristine_log());
+  if (!log.ok()) return std::move(log).error();
+  return std::unique_ptr<TamperableLog>(std::move(log).value());
+}
+
 std::vector<Backend> tamper_backends() {
-  auto memory = [] { return std::make_unique<testing::MemoryTamperableLog>(pristine_log()); };
-  return {{"memory", memory, 65536, 0},
-          {"memory_small_chunks", memory, 256, 4},
-          {"memory_one_thread", memory, 1024, 1}};
+  auto memory = []() -> Result<std::unique_ptr<TamperableLog>> {
+    return std::unique_ptr<TamperableLog>(
+        std::make_unique<testing::MemoryTamperableLog>(pristine_log()));
+  };
+  return {{"memory", memory, 65536, 0, true},
+          {"memory_small_chunks", memory, 256, 4, true},
+          {"memory_one_thread", memory, 1024, 1, true},
+          {"sqlite", [] { return db_log(store::Backend::kSqlite); }, 65536, 0, false},
+          {"sqlite_small_chunks", [] { return db_log(store::Backend::kSqlite); }, 512, 2, false},
+          {"postgresql", [] { return db_log(store::Backend::kPostgres); }, 4096, 0, false}};
 }
 
 class TamperSuite : public ::testing::TestWithParam<Backend> {
  protected:
-  void SetUp() override { log_ = GetParam().make(); }
+  void SetUp() override {
+    if (log_) return log_->reset();
+    auto made = GetParam().make();
+    if (!made.ok()) {
+      if (made.error().code == Errc::kUnavailable && !store::pg_required())
+        GTEST_SKIP() << made.error().message;
+      FAIL() << made.error().message;
+    }
+    log_ = std::move(made).value();
+  }
+
+  std::vector<std::uint64_t> positions() const {
+    if (GetParam().thorough) return {0, 1, 255, 256, 999, 1000, 4321, 8191, 8192, 9998, 9999};
+    return {0, 999, 1000, 4321, 9999};
+  }
 
   VerifyReport verify(bool with_trusted_head = false) {
     VerifyOptions o;
@@ -73,8 +102,6 @@ class TamperSuite : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<TamperableLog> log_;
 };
 
-const std::uint64_t kPositions[] = {0, 1, 255, 256, 999, 1000, 4321, 8191, 8192, 9998, 9999};
-
 TEST_P(TamperSuite, PristineLogVerifies) {
   auto r = verify(true);
   EXPECT_TRUE(r.ok()) << r.problem->message;
@@ -85,7 +112,7 @@ TEST_P(TamperSuite, PristineLogVerifies) {
 }
 
 TEST_P(TamperSuite, OneByteChangedInAnEntry) {
-  for (std::uint64_t pos : kPositions) {
+  for (std::uint64_t pos : positions()) {
     const std::size_t last = row(pos).encoded.size() - 1;
     // version, sequence, time, actor kind, decision, a string, the last byte
     for (std::size_t offset : {std::size_t{0}, std::size_t{5}, std::size_t{12}, std::size_t{17},
@@ -101,7 +128,7 @@ TEST_P(TamperSuite, OneByteChangedInAnEntry) {
 }
 
 TEST_P(TamperSuite, OneByteChangedInARecordedHashOrIndex) {
-  for (std::uint64_t pos : kPositions) {
+  for (std::uint64_t pos : positions()) {
     SetUp();
     StoredEntry r = row(pos);
     r.leaf_hash[7] ^= 0x80;
@@ -118,7 +145,7 @@ TEST_P(TamperSuite, OneByteChangedInARecordedHashOrIndex) {
 TEST_P(TamperSuite, ChangedEntryWithRecomputedHash) {
   // The attacker also fixes the recorded hash: only the signed heads can tell. The verifier
   // names the range since the last head that still matches, which contains the entry.
-  for (std::uint64_t pos : kPositions) {
+  for (std::uint64_t pos : positions()) {
     SetUp();
     auto b = row(pos).encoded;
     b[b.size() - 1] = b[b.size() - 1] == '1' ? '2' : '1';  // last char of the request id
@@ -128,7 +155,7 @@ TEST_P(TamperSuite, ChangedEntryWithRecomputedHash) {
     EXPECT_EQ(r.problem->range_end, pos / 1000 * 1000 + 1000);
   }
   // ...unless the change itself shows: an undecodable entry, or another sequence number.
-  for (std::uint64_t pos : kPositions) {
+  for (std::uint64_t pos : positions()) {
     SetUp();
     auto b = row(pos).encoded;
     b[17] = 9;  // actor kind
@@ -145,7 +172,7 @@ TEST_P(TamperSuite, ChangedEntryWithRecomputedHash) {
 }
 
 TEST_P(TamperSuite, EntryRemoved) {
-  for (std::uint64_t pos : kPositions) {
+  for (std::uint64_t pos : positions()) {
     if (pos == 9999) continue;  // removing the last entry is a truncation (below)
     SetUp();
     log_->erase(pos, false);
@@ -157,7 +184,7 @@ TEST_P(TamperSuite, EntryRemoved) {
 }
 
 TEST_P(TamperSuite, EntryInserted) {
-  for (std::uint64_t pos : kPositions) {
+  for (std::uint64_t pos : positions()) {
     SetUp();
     log_->insert(pos, forged(pos, pos ? time_of(pos - 1) : time_of(0)));
     expect_problem(verify(), ProblemKind::kInsertedEntry, pos);
@@ -195,7 +222,7 @@ TEST_P(TamperSuite, TwoEntriesSwapped) {
 }
 
 TEST_P(TamperSuite, EntryDuplicated) {
-  for (std::uint64_t pos : kPositions) {
+  for (std::uint64_t pos : positions()) {
     SetUp();
     log_->insert(pos + 1, row(pos));  // the copy right after the original
     expect_problem(verify(), ProblemKind::kDuplicateEntry, pos + 1);
