@@ -204,6 +204,80 @@ TEST(Appender, AdoptsRowsOfAnAmbiguousCommit) {
   EXPECT_EQ(report->entries, 3u);
 }
 
+// A store whose next append waits at a gate, then fails: lets a test fail one batch while the
+// next one is already prepared on top of it.
+class GateStore final : public LogStore {
+ public:
+  MemoryLogStore inner;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool armed = false, entered = false, released = false;
+
+  Result<std::uint64_t> size() override { return inner.size(); }
+  Status append(std::span<const StoredEntry> e, const SignedTreeHead* h) override {
+    std::unique_lock lock(mu);
+    if (armed) {
+      armed = false;
+      entered = true;
+      cv.notify_all();
+      cv.wait(lock, [&] { return released; });
+      return make_error(Errc::kUnavailable, "disk full");
+    }
+    lock.unlock();
+    return inner.append(e, h);
+  }
+  Status put_head(const SignedTreeHead& h) override { return inner.put_head(h); }
+  Result<std::vector<StoredEntry>> read(std::uint64_t f, std::size_t l) override {
+    return inner.read(f, l);
+  }
+  Result<std::vector<SignedTreeHead>> heads() override { return inner.heads(); }
+  Result<std::optional<SignedTreeHead>> latest_head() override { return inner.latest_head(); }
+  Result<std::vector<StoredEntry>> read_subject(std::string_view p, std::uint64_t f,
+                                                std::size_t l) override {
+    return inner.read_subject(p, f, l);
+  }
+};
+
+TEST(Appender, BatchPreparedOnAFailedOneIsPreparedAgain) {
+  GateStore store;
+  ManualClock clock(t0());
+  auto log = open_ok(store, clock);
+  ASSERT_TRUE(log->append(sample_event(0)).ok());
+  {
+    std::lock_guard g(store.mu);
+    store.armed = true;
+  }
+  auto failing = log->submit(sample_event(1));
+  {
+    std::unique_lock lock(store.mu);
+    store.cv.wait(lock, [&] { return store.entered; });
+  }
+  // Prepared while the first batch is being written: sequence numbers 2.. on top of it.
+  std::vector<std::future<Result<std::uint64_t>>> next;
+  for (int i = 2; i < 7; ++i) next.push_back(log->submit(sample_event(i)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  {
+    std::lock_guard g(store.mu);
+    store.released = true;
+  }
+  store.cv.notify_all();
+  auto r = failing.get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kUnavailable);
+  EXPECT_NE(r.error().message.find("disk full"), std::string::npos);
+  for (std::size_t i = 0; i < next.size(); ++i) {
+    auto s = next[i].get();
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(*s, 1 + i);  // renumbered from the unchanged tree
+  }
+  EXPECT_EQ(log->stats().failed_entries, 1u);
+  ASSERT_TRUE(log->close().ok());
+  auto report = verify_log(store, log->public_key());
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problem->message;
+  EXPECT_EQ(report->entries, 6u);
+}
+
 TEST(Appender, RefusesInvalidEventsAndWorkAfterClose) {
   MemoryLogStore store;
   ManualClock clock(t0());

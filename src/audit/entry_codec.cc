@@ -45,12 +45,16 @@ class Reader {
 }  // namespace
 
 void encode_entry_to(const AuditEntry& entry, crypto::Bytes& out) {
-  if (!check_event(view_of(entry.event)).empty())
+  encode_entry_to(entry.sequence, entry.time, entry.event, out);
+}
+
+void encode_entry_to(std::uint64_t sequence, Timestamp time, const AuditEvent& e,
+                     crypto::Bytes& out) {
+  if (!check_event(view_of(e)).empty())
     throw std::invalid_argument("encode_entry: event not validated");
-  const AuditEvent& e = entry.event;
   out.push_back(kEntryFormatVersion);
-  put_u64(out, entry.sequence);
-  put_u64(out, static_cast<std::uint64_t>(to_unix_micros(entry.time)));
+  put_u64(out, sequence);
+  put_u64(out, static_cast<std::uint64_t>(to_unix_micros(time)));
   out.push_back(static_cast<std::uint8_t>(e.actor.kind));
   out.push_back(static_cast<std::uint8_t>(e.decision));
   put_string(out, e.actor.id);

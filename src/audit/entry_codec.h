@@ -32,6 +32,8 @@ struct EntryView {
 crypto::Bytes encode_entry(const AuditEntry& entry);
 // Appends the encoding to `out` (no allocation when `out` has capacity).
 void encode_entry_to(const AuditEntry& entry, crypto::Bytes& out);
+void encode_entry_to(std::uint64_t sequence, Timestamp time, const AuditEvent& event,
+                     crypto::Bytes& out);
 Result<AuditEntry> decode_entry(crypto::ByteView bytes);
 // As decode_entry, without allocating: returns "" and fills `out`, or what is wrong.
 std::string_view decode_entry_view(crypto::ByteView bytes, EntryView& out);
