@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <future>
 #include <limits>
 #include <thread>
 
@@ -287,15 +288,23 @@ Result<VerifyReport> Verifier::run() {
   VerifyReport report;
   levels_[0].resize(chunk_);
   blocks_.resize(pool_.size());
-  std::uint64_t from_key = 0;
   std::optional<Problem> problem;
   // A head whose root differs: before reporting the whole range, keep reading through its end
   // in case an entry-level check pinpoints the bad entry inside it.
   std::optional<Problem> pending_root;
+  // The next chunk is read while this one is hashed (the store read is serial work: a database
+  // query, copies), so reading overlaps hashing.
+  auto read_chunk = [this](std::uint64_t from_key, std::uint64_t position) {
+    return std::async(std::launch::async, [this, from_key, position] {
+      return store_.read(from_key, chunk_ - position % chunk_);
+    });
+  };
+  auto next_chunk = read_chunk(0, 0);
   for (;;) {
     aligned_ = begin_ % chunk_ == 0;
-    CHARTER_TRY(rows_, store_.read(from_key, chunk_ - begin_ % chunk_));
+    CHARTER_TRY(rows_, next_chunk.get());
     if (rows_.empty()) break;
+    next_chunk = read_chunk(rows_.back().sequence + 1, begin_ + rows_.size());
     pool_.run([this](unsigned t) { check_block(t); });
 
     // Join the blocks: first local problem, and time order across block boundaries.
@@ -344,7 +353,6 @@ Result<VerifyReport> Verifier::run() {
       begin_ += n;  // the frontier is no longer needed, only positions
     else
       advance(n);
-    from_key = rows_.back().sequence + 1;
     if (options_.progress) options_.progress(begin_);
   }
   if (!problem && pending_root) problem = std::move(pending_root);
