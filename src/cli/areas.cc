@@ -3,8 +3,8 @@
 namespace charter::cli {
 
 void register_areas(CLI::App& app, Action& action) {
-  (void)app;
-  (void)action;
+  CLI::App* policy = register_policy_commands(app, action);
+  (void)policy;
 }
 
 }  // namespace charter::cli

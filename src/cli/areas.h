@@ -13,4 +13,7 @@ using Action = std::function<int()>;
 // Registers every area below (areas.cc).
 void register_areas(CLI::App& app, Action& action);
 
+// `charter policy ...`: returns the area so other files can add verbs to it.
+CLI::App* register_policy_commands(CLI::App& app, Action& action);
+
 }  // namespace charter::cli
