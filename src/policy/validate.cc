@@ -193,7 +193,7 @@ void validate_policy(const Policy& p, IssueLog& log) {
     for (std::size_t k = 0; k < pu.retention.size(); ++k) {
       const RetentionRule& rule = pu.retention[k];
       std::string rp = index_key(join_key(path, "retention"), k);
-      if (rule.after.empty() && rule.open_while.empty()) {
+      if (rule.after.empty() && rule.open_while.empty() && !log.has_issue_under(rp)) {
         log.add_at(rp,
                    "retention rule has no trigger: give `after` (an event the duration runs "
                    "from) or `open_while` (a state that keeps it open)");
