@@ -19,6 +19,16 @@ void IssueLog::add_at(const std::string& key, std::string message) {
   add(key, where(key), std::move(message));
 }
 
+bool IssueLog::has_issue_under(const std::string& key) const {
+  for (auto& i : issues_) {
+    if (i.key == key || (i.key.size() > key.size() && i.key.compare(0, key.size(), key) == 0 &&
+                         (i.key[key.size()] == '.' || i.key[key.size()] == '['))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 Location IssueLog::where(const std::string& key) const {
   std::string k = key;
   while (true) {

@@ -13,7 +13,7 @@ namespace charter::policy {
 
 struct Location {
   int line = 0;    // 1-based; 0 when unknown
-  int column = 0;  // 1-based
+  int column = 0;  // 1-based, in bytes (as yaml-cpp and compilers count)
 };
 
 struct Issue {
@@ -39,6 +39,8 @@ class IssueLog {
   Location where(const std::string& key) const;
 
   const std::vector<Issue>& issues() const { return issues_; }
+  // True if an issue was logged for `key` or a key below it (to avoid cascading reports).
+  bool has_issue_under(const std::string& key) const;
   bool empty() const { return issues_.empty(); }
   const std::string& file() const { return file_; }
 

@@ -76,8 +76,7 @@ RetentionRule read_rule(Reader& r, const Node& n, const std::string& p) {
                  {"collection", "last_contact", "contract_end", "consent_withdrawal",
                   "transaction_date", "event_time", "request_closed"},
                  rule.after);
-  read_enum_list("open_while", {"contract_running", "legal_hold", "request_open"},
-                 rule.open_while);
+  read_enum_list("open_while", {"contract_running", "legal_hold", "request_open"}, rule.open_while);
   read_enum_list("stops_on", {"consent_withdrawal", "objection"}, rule.stops_on);
   if (auto c = r.choice(n["on_expiry"], join_key(p, "on_expiry"), {"delete", "anonymise"})) {
     rule.on_expiry = static_cast<OnExpiry>(*c);
@@ -101,13 +100,15 @@ Purpose read_purpose(Reader& r, const Node& n, const std::string& p) {
   pu.subjects = r.id_list(n["subjects"], join_key(p, "subjects"));
   pu.categories = r.id_list(n["categories"], join_key(p, "categories"));
   pu.recipients = r.id_list(n["recipients"], join_key(p, "recipients"));
-  each(r, n, p, "retention",
-       [&](const Node& rn, const std::string& rp) { pu.retention.push_back(read_rule(r, rn, rp)); });
+  each(r, n, p, "retention", [&](const Node& rn, const std::string& rp) {
+    pu.retention.push_back(read_rule(r, rn, rp));
+  });
   if (Node c = n["consent"]) {
     std::string cp = join_key(p, "consent");
     ConsentTerms terms;
     if (r.map(c, cp, {"withdrawal_channels", "notice"}, {"expiry"})) {
-      terms.withdrawal_channels = r.id_list(c["withdrawal_channels"], join_key(cp, "withdrawal_channels"));
+      terms.withdrawal_channels =
+          r.id_list(c["withdrawal_channels"], join_key(cp, "withdrawal_channels"));
       terms.notice = r.text(c["notice"], join_key(cp, "notice"));
       if (c["expiry"]) terms.expiry = r.duration(c["expiry"], join_key(cp, "expiry"));
     }
@@ -251,8 +252,8 @@ void read_policy(const Node& root, IssueLog& log, Policy& pol) {
     Recipient rc;
     if (r.map(n, p, {"id", "organisation", "country", "label"})) {
       rc.id = r.id(n["id"], join_key(p, "id"));
-      if (auto c = r.choice(n["organisation"], join_key(p, "organisation"),
-                            {"internal", "external"}))
+      if (auto c =
+              r.choice(n["organisation"], join_key(p, "organisation"), {"internal", "external"}))
         rc.internal = *c == 0;
       rc.country = r.country(n["country"], join_key(p, "country"));
       rc.label = r.text(n["label"], join_key(p, "label"));
@@ -293,7 +294,7 @@ void read_policy(const Node& root, IssueLog& log, Policy& pol) {
       if (auto d = r.duration(s["training_validity"], join_key(p, "training_validity")))
         pol.staff.training_validity = *d;
       if (r.choice(s["confidentiality_commitment"], join_key(p, "confidentiality_commitment"),
-                            {"required"}))
+                   {"required"}))
         pol.staff.confidentiality_required = true;
       pol.staff.roles = r.id_list(s["roles"], join_key(p, "roles"));
     }

@@ -11,11 +11,11 @@ namespace charter::policy {
 namespace {
 
 // The rights a GDPR controller must offer; post_mortem (French law) is optional.
-const std::vector<std::string> kRequiredRights = {"access",      "rectification", "erasure",
-                                                  "restriction", "portability",
-                                                  "withdraw_consent", "objection"};
-const std::set<std::string> kKnownRights = {"access",      "rectification",    "erasure",
-                                            "restriction", "portability",      "withdraw_consent",
+const std::vector<std::string> kRequiredRights = {
+    "access",      "rectification",    "erasure",  "restriction",
+    "portability", "withdraw_consent", "objection"};
+const std::set<std::string> kKnownRights = {"access",      "rectification", "erasure",
+                                            "restriction", "portability",   "withdraw_consent",
                                             "objection",   "post_mortem"};
 
 template <typename T>
@@ -27,8 +27,9 @@ std::set<std::string> unique_ids(const std::vector<T>& items, const std::string&
     const std::string& id = items[i].id;
     if (id.empty()) continue;
     if (!ids.insert(id).second) {
-      log.add_at(join_key(index_key(list, i), "id"),
-                 "duplicate id \"" + id + "\" (already used by " + index_key(list, first[id]) + ")");
+      log.add_at(
+          join_key(index_key(list, i), "id"),
+          "duplicate id \"" + id + "\" (already used by " + index_key(list, first[id]) + ")");
     } else {
       first[id] = i;
     }
@@ -42,8 +43,8 @@ void check_refs(const std::vector<std::string>& refs, const std::set<std::string
   for (auto& k : known) allowed += (allowed.empty() ? "" : ", ") + k;
   for (std::size_t i = 0; i < refs.size(); ++i) {
     if (!known.count(refs[i])) {
-      log.add_at(index_key(path, i), "unknown " + std::string(what) + " \"" + refs[i] +
-                                         "\"; declared: " + allowed);
+      log.add_at(index_key(path, i),
+                 "unknown " + std::string(what) + " \"" + refs[i] + "\"; declared: " + allowed);
     }
   }
 }
@@ -171,7 +172,8 @@ void validate_policy(const Policy& p, IssueLog& log) {
       check_refs(pu.consent->withdrawal_channels, channels, join_key(cp, "withdrawal_channels"),
                  "channel", log);
     }
-    if (basis && basis->kind == BasisKind::kLegitimateInterest && pu.objection == Objection::kNone) {
+    if (basis && basis->kind == BasisKind::kLegitimateInterest &&
+        pu.objection == Objection::kNone) {
       log.add_at(join_key(path, "basis"),
                  "purpose \"" + pu.id +
                      "\" rests on legitimate interest, so the right to object applies: set "
@@ -181,7 +183,8 @@ void validate_policy(const Policy& p, IssueLog& log) {
         basis->kind != BasisKind::kLegitimateInterest && basis->kind != BasisKind::kPublicTask) {
       log.add_at(join_key(path, "objection"),
                  "objection \"overridable\" applies to legitimate interest or public task only; "
-                 "found basis \"" + pu.basis + "\"");
+                 "found basis \"" +
+                     pu.basis + "\"");
     }
 
     // Retention: every rule has a duration and a trigger, covers only the purpose's categories,
@@ -190,9 +193,10 @@ void validate_policy(const Policy& p, IssueLog& log) {
     for (std::size_t k = 0; k < pu.retention.size(); ++k) {
       const RetentionRule& rule = pu.retention[k];
       std::string rp = index_key(join_key(path, "retention"), k);
-      if (rule.after.empty() && rule.open_while.empty()) {
-        log.add_at(rp, "retention rule has no trigger: give `after` (an event the duration runs "
-                       "from) or `open_while` (a state that keeps it open)");
+      if (rule.after.empty() && rule.open_while.empty() && !log.has_issue_under(rp)) {
+        log.add_at(rp,
+                   "retention rule has no trigger: give `after` (an event the duration runs "
+                   "from) or `open_while` (a state that keeps it open)");
       }
       for (std::size_t c = 0; c < rule.categories.size(); ++c) {
         const std::string& cat = rule.categories[c];
@@ -200,16 +204,16 @@ void validate_policy(const Policy& p, IssueLog& log) {
         bool in_purpose = false;
         for (auto& pc : pu.categories) in_purpose = in_purpose || pc == cat;
         if (!in_purpose) {
-          log.add_at(index_key(join_key(rp, "categories"), c),
-                     "category \"" + cat + "\" is not among the categories of purpose \"" + pu.id +
-                         "\"");
+          log.add_at(
+              index_key(join_key(rp, "categories"), c),
+              "category \"" + cat + "\" is not among the categories of purpose \"" + pu.id + "\"");
         }
       }
     }
     for (auto& cat : pu.categories) {
       if (!covered.count(cat) && categories.count(cat)) {
-        log.add_at(join_key(path, "retention"), "no retention rule for category \"" + cat +
-                                                     "\" of purpose \"" + pu.id + "\"");
+        log.add_at(join_key(path, "retention"),
+                   "no retention rule for category \"" + cat + "\" of purpose \"" + pu.id + "\"");
       }
     }
   }

@@ -21,9 +21,12 @@ json enums(const std::vector<E>& v) {
 }
 
 json j(const RetentionRule& r) {
-  return {{"categories", r.categories}, {"duration", r.duration.iso()},
-          {"after", enums(r.after)},     {"open_while", enums(r.open_while)},
-          {"stops_on", enums(r.stops_on)}, {"on_expiry", to_string(r.on_expiry)},
+  return {{"categories", r.categories},
+          {"duration", r.duration.iso()},
+          {"after", enums(r.after)},
+          {"open_while", enums(r.open_while)},
+          {"stops_on", enums(r.stops_on)},
+          {"on_expiry", to_string(r.on_expiry)},
           {"note", j(r.note)}};
 }
 
@@ -79,55 +82,74 @@ std::string canonical_json(const Policy& p) {
         {"complaint_url", p.authority.complaint_url}}},
       {"languages", p.languages},
       {"scope", j(p.scope)},
-      {"hosting", list(p.hosting, [](auto& h) {
-         return json{{"id", h.id}, {"label", j(h.label)}, {"country", h.country}};
-       })},
-      {"data_subjects", list(p.data_subjects, [](auto& s) {
-         return json{{"id", s.id}, {"dpv", s.dpv}, {"label", j(s.label)}};
-       })},
-      {"categories", list(p.categories, [](auto& x) {
-         return json{{"id", x.id}, {"dpv", x.dpv}, {"label", j(x.label)},
-                     {"description", j(x.description)}};
-       })},
-      {"fields", list(p.fields, [](auto& f) {
-         return json{{"id", f.id},
-                     {"category", f.category},
-                     {"type", to_string(f.type)},
-                     {"kind", to_string(f.kind)},
-                     {"source", to_string(f.source)},
-                     {"blind_index", f.blind_index},
-                     {"required_for", f.required_for},
-                     {"label", j(f.label)},
-                     {"if_missing", j(f.if_missing)}};
-       })},
-      {"legal_bases", list(p.legal_bases, [](auto& b) {
-         return json{{"id", b.id}, {"kind", to_string(b.kind)}, {"label", j(b.label)},
-                     {"description", j(b.description)}};
-       })},
-      {"recipients", list(p.recipients, [](auto& r) {
-         return json{{"id", r.id}, {"organisation", r.internal ? "internal" : "external"},
-                     {"country", r.country}, {"label", j(r.label)}};
-       })},
-      {"channels", list(p.channels, [](auto& ch) {
-         return json{{"id", ch.id}, {"label", j(ch.label)}};
-       })},
+      {"hosting", list(p.hosting,
+                       [](auto& h) {
+                         return json{{"id", h.id}, {"label", j(h.label)}, {"country", h.country}};
+                       })},
+      {"data_subjects", list(p.data_subjects,
+                             [](auto& s) {
+                               return json{{"id", s.id}, {"dpv", s.dpv}, {"label", j(s.label)}};
+                             })},
+      {"categories", list(p.categories,
+                          [](auto& x) {
+                            return json{{"id", x.id},
+                                        {"dpv", x.dpv},
+                                        {"label", j(x.label)},
+                                        {"description", j(x.description)}};
+                          })},
+      {"fields", list(p.fields,
+                      [](auto& f) {
+                        return json{{"id", f.id},
+                                    {"category", f.category},
+                                    {"type", to_string(f.type)},
+                                    {"kind", to_string(f.kind)},
+                                    {"source", to_string(f.source)},
+                                    {"blind_index", f.blind_index},
+                                    {"required_for", f.required_for},
+                                    {"label", j(f.label)},
+                                    {"if_missing", j(f.if_missing)}};
+                      })},
+      {"legal_bases", list(p.legal_bases,
+                           [](auto& b) {
+                             return json{{"id", b.id},
+                                         {"kind", to_string(b.kind)},
+                                         {"label", j(b.label)},
+                                         {"description", j(b.description)}};
+                           })},
+      {"recipients", list(p.recipients,
+                          [](auto& r) {
+                            return json{{"id", r.id},
+                                        {"organisation", r.internal ? "internal" : "external"},
+                                        {"country", r.country},
+                                        {"label", j(r.label)}};
+                          })},
+      {"channels", list(p.channels,
+                        [](auto& ch) {
+                          return json{{"id", ch.id}, {"label", j(ch.label)}};
+                        })},
       {"purposes", list(p.purposes, [](auto& pu) { return j(pu); })},
       {"rights",
        {{"deadline", p.rights.deadline.iso()},
         {"extension", p.rights.extension.iso()},
         {"channels", p.rights.channels},
-        {"list", list(p.rights.list, [](auto& r) {
-           return json{{"id", r.id}, {"article", r.article}, {"label", j(r.label)},
-                       {"description", j(r.description)}};
-         })}}},
+        {"list", list(p.rights.list,
+                      [](auto& r) {
+                        return json{{"id", r.id},
+                                    {"article", r.article},
+                                    {"label", j(r.label)},
+                                    {"description", j(r.description)}};
+                      })}}},
       {"staff",
        {{"training_validity", p.staff.training_validity.iso()},
         {"confidentiality_commitment", p.staff.confidentiality_required ? "required" : "none"},
         {"roles", p.staff.roles}}},
-      {"security_measures", list(p.security_measures, [](auto& m) {
-         return json{{"id", m.id}, {"dpv", m.dpv}, {"label", j(m.label)},
-                     {"description", j(m.description)}};
-       })},
+      {"security_measures", list(p.security_measures,
+                                 [](auto& m) {
+                                   return json{{"id", m.id},
+                                               {"dpv", m.dpv},
+                                               {"label", j(m.label)},
+                                               {"description", j(m.description)}};
+                                 })},
   };
   return doc.dump();
 }

@@ -36,11 +36,16 @@ std::string list_words(std::initializer_list<std::string_view> a,
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "\"" + node.Scalar() + "\"";
-    default: return "an undefined value";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Scalar:
+      return "\"" + node.Scalar() + "\"";
+    default:
+      return "an undefined value";
   }
 }
 
@@ -58,8 +63,9 @@ bool Reader::map(const YAML::Node& node, const std::string& path,
                  std::initializer_list<std::string_view> optional) {
   log_.remember(path, location_of(node));
   if (!node.IsMap()) {
-    log_.add(path, location_of(node), "found " + describe(node) + ", expected a mapping with keys " +
-                                          list_words(required, optional));
+    log_.add(path, location_of(node),
+             "found " + describe(node) + ", expected a mapping with keys " +
+                 list_words(required, optional));
     return false;
   }
   std::set<std::string> seen;
@@ -104,7 +110,8 @@ bool Reader::scalar(const YAML::Node& node, const std::string& path, std::string
   if (!node) return false;  // missing: already reported by map()
   log_.remember(path, location_of(node));
   if (!node.IsScalar() || node.Scalar().empty()) {
-    log_.add(path, location_of(node), "found " + describe(node) + ", expected " + std::string(what));
+    log_.add(path, location_of(node),
+             "found " + describe(node) + ", expected " + std::string(what));
     return false;
   }
   return true;
@@ -115,10 +122,12 @@ std::string Reader::string(const YAML::Node& node, const std::string& path) {
 }
 
 std::string Reader::id(const YAML::Node& node, const std::string& path) {
-  constexpr std::string_view kWhat = "an id (lower-case letters, digits and _, starting with a letter)";
+  constexpr std::string_view kWhat =
+      "an id (lower-case letters, digits and _, starting with a letter)";
   if (!scalar(node, path, kWhat)) return {};
   if (!is_id(node.Scalar())) {
-    log_.add(path, location_of(node), "found " + describe(node) + ", expected " + std::string(kWhat));
+    log_.add(path, location_of(node),
+             "found " + describe(node) + ", expected " + std::string(kWhat));
     return {};
   }
   return node.Scalar();
@@ -153,7 +162,8 @@ std::string Reader::country(const YAML::Node& node, const std::string& path) {
   if (!scalar(node, path, kWhat)) return {};
   const std::string& s = node.Scalar();
   if (s.size() != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z') {
-    log_.add(path, location_of(node), "found " + describe(node) + ", expected " + std::string(kWhat));
+    log_.add(path, location_of(node),
+             "found " + describe(node) + ", expected " + std::string(kWhat));
     return {};
   }
   return s;
@@ -171,7 +181,8 @@ std::string Reader::dpv_iri(const YAML::Node& node, const std::string& path) {
     ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
   }
   if (!ok) {
-    log_.add(path, location_of(node), "found " + describe(node) + ", expected " + std::string(kWhat));
+    log_.add(path, location_of(node),
+             "found " + describe(node) + ", expected " + std::string(kWhat));
     return {};
   }
   return s;
@@ -202,10 +213,13 @@ int Reader::integer(const YAML::Node& node, const std::string& path, int fallbac
 }
 
 std::optional<Duration> Reader::duration(const YAML::Node& node, const std::string& path) {
-  constexpr std::string_view kWhat = "an ISO 8601 duration in years, months, days (e.g. P3Y, P13M, P0D)";
+  constexpr std::string_view kWhat =
+      "an ISO 8601 duration in years, months, days (e.g. P3Y, P13M, P0D)";
   if (!scalar(node, path, kWhat)) return std::nullopt;
   auto d = parse_duration(node.Scalar());
-  if (!d) log_.add(path, location_of(node), "found " + describe(node) + ", expected " + std::string(kWhat));
+  if (!d)
+    log_.add(path, location_of(node),
+             "found " + describe(node) + ", expected " + std::string(kWhat));
   return d;
 }
 

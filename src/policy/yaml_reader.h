@@ -40,9 +40,9 @@ class Reader {
   std::string string(const YAML::Node& node, const std::string& path);
   std::string id(const YAML::Node& node, const std::string& path);  // [a-z][a-z0-9_]*
   std::string email(const YAML::Node& node, const std::string& path);
-  std::string url(const YAML::Node& node, const std::string& path);       // https://...
-  std::string country(const YAML::Node& node, const std::string& path);   // ISO alpha-2
-  std::string dpv_iri(const YAML::Node& node, const std::string& path);   // dpv:X or pd:X
+  std::string url(const YAML::Node& node, const std::string& path);      // https://...
+  std::string country(const YAML::Node& node, const std::string& path);  // ISO alpha-2
+  std::string dpv_iri(const YAML::Node& node, const std::string& path);  // dpv:X or pd:X
   bool boolean(const YAML::Node& node, const std::string& path, bool fallback);
   int integer(const YAML::Node& node, const std::string& path, int fallback);
   std::optional<Duration> duration(const YAML::Node& node, const std::string& path);
