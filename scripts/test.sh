@@ -19,6 +19,7 @@ trap './scripts/pg-test-server.sh stop "$pgdir"' EXIT
 echo "== starting PostgreSQL"
 CHARTER_TEST_PG_URL=$(./scripts/pg-test-server.sh start "$pgdir")
 export CHARTER_TEST_PG_URL
+export CHARTER_REQUIRE_PG=1
 echo "PostgreSQL at $CHARTER_TEST_PG_URL"
 
 echo "== tests"

@@ -15,6 +15,8 @@ void register_areas(CLI::App& app, Action& action);
 
 // `charter policy ...`: returns the area so other files can add verbs to it.
 CLI::App* register_policy_commands(CLI::App& app, Action& action);
+// `charter dsr ...`.
+CLI::App* register_dsr_commands(CLI::App& app, Action& action);
 
 // `charter policy render` and `charter policy ropa` (policy_render_cmd.cc), added to the area
 // that register_policy_commands() returns.

@@ -76,4 +76,16 @@ TEST(Cli, PolicyCheckMissingFile) {
   EXPECT_NE(r.out.find("cannot read the policy file"), std::string::npos);
 }
 
+TEST(Cli, DsrDeadline) {
+  auto r = run("dsr deadline --received 2025-01-31 --policy " + kPolicy);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "2025-02-28\n2025-04-30\n");
+  r = run("dsr deadline --received 2025-04-01 --policy " + kPolicy);
+  EXPECT_EQ(r.out, "2025-05-02\n2025-07-01\n");
+  auto bad = run("dsr deadline --received 2025-02-30 --policy " + kPolicy);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.out.find("--received: not a calendar date"), std::string::npos) << bad.out;
+  EXPECT_EQ(run("dsr deadline --policy " + kPolicy).code, 2);  // --received is required
+}
+
 }  // namespace
