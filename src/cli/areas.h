@@ -18,4 +18,8 @@ CLI::App* register_policy_commands(CLI::App& app, Action& action);
 // `charter dsr ...`.
 CLI::App* register_dsr_commands(CLI::App& app, Action& action);
 
+// `charter policy render` and `charter policy ropa` (policy_render_cmd.cc), added to the area
+// that register_policy_commands() returns.
+void register_policy_render_commands(CLI::App& policy_area, Action& action);
+
 }  // namespace charter::cli
