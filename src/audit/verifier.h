@@ -15,7 +15,7 @@
 // Contract: returns a VerifyReport (problem or not) when the store could be read; errors:
 // kUnavailable from the store, kInvalidArgument when the trusted head's signature does not
 // verify under `key` (wrong key or file). Uses options.threads threads (0: one per core) and
-// about 100 bytes of memory per entry of options.chunk.
+// about 500 bytes of memory per entry of options.chunk (two chunks of rows, one being read).
 // Thread safe with respect to other readers of the store; the store must not be written
 // during the call for a stable answer.
 #pragma once
