@@ -6,6 +6,7 @@ void register_areas(CLI::App& app, Action& action) {
   CLI::App* policy = register_policy_commands(app, action);
   register_policy_render_commands(*policy, action);
   register_dsr_commands(app, action);
+  register_audit_commands(app, action);
 }
 
 }  // namespace charter::cli

@@ -15,6 +15,8 @@ void register_areas(CLI::App& app, Action& action);
 
 // `charter policy ...`: returns the area so other files can add verbs to it.
 CLI::App* register_policy_commands(CLI::App& app, Action& action);
+// `charter audit ...`.
+CLI::App* register_audit_commands(CLI::App& app, Action& action);
 // `charter dsr ...`.
 CLI::App* register_dsr_commands(CLI::App& app, Action& action);
 

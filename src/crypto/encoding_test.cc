@@ -1,0 +1,10 @@
+
+namespace charter::crypto {
+namespace {
+TEST(Encoding, EmptyHexIsEmptyBytes) {
+  auto empty = from_hex("");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->empty());
+}
+}  // namespace
+}  // namespace charter::crypto
