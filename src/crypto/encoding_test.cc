@@ -1,3 +1,6 @@
+#include "crypto/encoding.h"
+
+#include <gtest/gtest.h>
 
 namespace charter::crypto {
 namespace {
