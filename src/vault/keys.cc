@@ -299,11 +299,13 @@ Result<std::shared_ptr<const EpochRing>> KeyService::build_ring(
   return std::shared_ptr<const EpochRing>(std::move(ring));
 }
 
-// Leftovers of interrupted work: files of destroyed epochs, files under other master versions.
+// Leftovers of interrupted work: files of epochs the store marks destroyed, and files under
+// older master versions. Files of epochs the store does not know yet may belong to a rotation
+// being started by another process: they are left alone (start_epoch replaces leftovers).
 Status KeyService::cleanup_files(const std::vector<EpochInfo>& all) {
-  std::set<std::uint32_t> live;
+  std::set<std::uint32_t> destroyed;
   for (const auto& e : all) {
-    if (!e.destroyed_at) live.insert(e.epoch);
+    if (e.destroyed_at) destroyed.insert(e.epoch);
   }
   std::error_code ec;
   std::filesystem::directory_iterator it(key_dir_, ec), end;
@@ -316,7 +318,7 @@ Status KeyService::cleanup_files(const std::vector<EpochInfo>& all) {
     char tail[8] = {0};
     if (std::sscanf(name.c_str(), "epoch-%u.m%u.%4s", &epoch, &master, tail) != 3) continue;
     if (name != epoch_file_name(epoch, master)) continue;
-    if (master != master_.version() || live.count(epoch) == 0) doomed.push_back(it->path());
+    if (master < master_.version() || destroyed.count(epoch) != 0) doomed.push_back(it->path());
   }
   for (const auto& path : doomed) {
     CHARTER_TRY_STATUS(crypto::destroy_secret_file(path));
@@ -469,14 +471,20 @@ Status KeyService::start_epoch(std::uint32_t previous, std::uint32_t target,
   CHARTER_TRY(crypto::WrappedKey wrapped,
               crypto::wrap(master_, secret, crypto::system_key_ad("epoch", target), random_));
   const std::string path = key_dir_ + "/" + epoch_file_name(target, master_.version());
-  CHARTER_TRY_STATUS(crypto::write_secret_file(path, wrapped));
+  bool file_written = false;
   Status started = [&]() -> Status {
+    // The file is written while the epoch lock is held, so a file for an epoch the store does
+    // not know is either being started under this lock or a leftover of a crash: replace it.
     CHARTER_TRY(store::Transaction w, store_.write());
     CHARTER_TRY_STATUS(w.lock("charter.vault.epoch"));
     CHARTER_TRY(auto state, read_state(w, false));
     if (state.second != previous) {
       return make_error(Errc::kConflict, "another rotation started meanwhile; retry");
     }
+    Status gone = crypto::destroy_secret_file(path);
+    if (!gone.ok() && gone.error().code != Errc::kNotFound) return gone;
+    CHARTER_TRY_STATUS(crypto::write_secret_file(path, wrapped));
+    file_written = true;
     const std::int64_t now = micros(clock_.now());
     const std::int64_t n = target;
     CHARTER_TRY(auto a, w.exec("INSERT INTO vault_epochs (epoch, key_id, created_at) VALUES "
@@ -502,8 +510,10 @@ Status KeyService::start_epoch(std::uint32_t previous, std::uint32_t target,
     return w.commit();
   }();
   if (!started) {
-    Status st = crypto::destroy_secret_file(path);
-    (void)st;
+    if (file_written) {
+      Status st = crypto::destroy_secret_file(path);
+      (void)st;
+    }
     return started.error();
   }
   return ok_status();
