@@ -17,5 +17,8 @@ void register_areas(CLI::App& app, Action& action);
 CLI::App* register_policy_commands(CLI::App& app, Action& action);
 // `charter dsr ...`.
 CLI::App* register_dsr_commands(CLI::App& app, Action& action);
+// `charter keys ...` (keys_cmd.cc) and `charter subject ...` (subject_cmd.cc).
+CLI::App* register_keys_commands(CLI::App& app, Action& action);
+CLI::App* register_subject_commands(CLI::App& app, Action& action);
 
 }  // namespace charter::cli

@@ -51,7 +51,8 @@ Result<ErasureReport> Vault::erase(const ErasureRequest& request) {
         }
       }
       report.completion =
-          "complete: keys destroyed, rows deleted with secure_delete, WAL checkpointed";
+          "the destroyed classes are gone: keys destroyed, rows deleted with secure_delete, WAL "
+          "checkpointed";
     } else {
       report.completion =
           "keys destroyed and rows deleted; old page images stay in the WAL until the next "
