@@ -27,10 +27,10 @@ int keys_init(const VaultOptions& opts) {
   auto done = vault::KeyService::initialized(**store);
   if (!done) return fail(done.error());
   if (*done) {
-    return fail(make_error(Errc::kAlreadyExists,
-                           "the vault's keys are initialised already (" +
-                               (*store)->describe() + "); a master key is never replaced: use "
-                                                      "`charter keys rotate --master`"));
+    return fail(make_error(Errc::kAlreadyExists, "the vault's keys are initialised already (" +
+                                                     (*store)->describe() +
+                                                     "); a master key is never replaced: use "
+                                                     "`charter keys rotate --master`"));
   }
   const vault::MasterKeySource source = master_source(opts);
   const std::string key_dir = vault::key_dir_of(opts.store.data);
@@ -77,12 +77,14 @@ int keys_rotate(const VaultOptions& opts, std::size_t batch) {
   auto report = (*v)->vault->rotate_keys(batch);
   if (!report) return fail(report.error());
   std::string destroyed;
-  for (auto e : report->destroyed_epochs) destroyed += (destroyed.empty() ? "" : ", ") + std::to_string(e);
-  std::printf("key epoch %u is current; %lld data keys and %lld system keys rewrapped in %d "
-              "batches; destroyed epoch(s): %s\n",
-              report->epoch, static_cast<long long>(report->keys_rewrapped),
-              static_cast<long long>(report->system_keys_rewrapped), report->batches,
-              destroyed.empty() ? "none" : destroyed.c_str());
+  for (auto e : report->destroyed_epochs)
+    destroyed += (destroyed.empty() ? "" : ", ") + std::to_string(e);
+  std::printf(
+      "key epoch %u is current; %lld data keys and %lld system keys rewrapped in %d "
+      "batches; destroyed epoch(s): %s\n",
+      report->epoch, static_cast<long long>(report->keys_rewrapped),
+      static_cast<long long>(report->system_keys_rewrapped), report->batches,
+      destroyed.empty() ? "none" : destroyed.c_str());
   return 0;
 }
 
@@ -98,7 +100,8 @@ int master_rotate(const VaultOptions& opts, const std::string& new_key_file, boo
     if (!old_is_default) {
       return fail(make_error(Errc::kInvalidArgument,
                              "--new-key-file: where to create the new master key (the current "
-                             "one comes from " + old_desc + ")"));
+                             "one comes from " +
+                                 old_desc + ")"));
     }
     target = source.default_file + ".new";
   }
@@ -130,9 +133,10 @@ int master_rotate(const VaultOptions& opts, const std::string& new_key_file, boo
   std::printf("master key version %u (id %s) is %s; %d epoch file(s) rewrapped\n",
               report->to_version, id.c_str(), final_path.c_str(), report->epoch_files);
   if (!old_is_file || keep_old || !new_key_file.empty()) {
-    std::printf("From now on give --key-file %s (or set %s to its content) to every command "
-                "and server.\n",
-                final_path.c_str(), source.env_var.c_str());
+    std::printf(
+        "From now on give --key-file %s (or set %s to its content) to every command "
+        "and server.\n",
+        final_path.c_str(), source.env_var.c_str());
   }
   return 0;
 }

@@ -122,8 +122,8 @@ int subject_show(const SubjectOpts& o) {
     if (data->events.empty()) std::printf("  (none)\n");
     for (const auto& e : data->events) {
       std::printf("  %s %s [%s, %s] %s:\n      %s\n", format_timestamp(e.occurred_at).c_str(),
-                  e.field.c_str(), e.category.c_str(), vault::source_name(e.source),
-                  e.id.c_str(), indent(e.payload).c_str());
+                  e.field.c_str(), e.category.c_str(), vault::source_name(e.source), e.id.c_str(),
+                  indent(e.payload).c_str());
     }
   }
   return 0;
@@ -139,7 +139,8 @@ int subject_find(const SubjectOpts& o) {
     queries.push_back(std::move(parsed).value());
   }
   if (queries.size() != 1) {
-    return fail(make_error(Errc::kInvalidArgument, "give exactly one of --email, --phone, --field"));
+    return fail(
+        make_error(Errc::kInvalidArgument, "give exactly one of --email, --phone, --field"));
   }
   auto v = open_vault(o.vault);
   if (!v) return fail(v.error());

@@ -36,9 +36,8 @@ Result<std::unique_ptr<OpenVault>> open_vault(const VaultOptions& opts) {
   }
   CHARTER_TRY(std::uint32_t version, vault::KeyService::master_version(*out->store));
   CHARTER_TRY(crypto::MasterKey master, vault::load_master_key(master_source(opts), version));
-  CHARTER_TRY(auto keys,
-              vault::KeyService::open(*out->store, vault::key_dir_of(opts.store.data),
-                                      std::move(master), out->clock, out->random));
+  CHARTER_TRY(auto keys, vault::KeyService::open(*out->store, vault::key_dir_of(opts.store.data),
+                                                 std::move(master), out->clock, out->random));
   CHARTER_TRY(out->vault, vault::Vault::open(*out->store, out->policy, std::move(keys), out->clock,
                                              out->random));
   return out;

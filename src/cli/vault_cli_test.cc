@@ -56,8 +56,7 @@ class VaultCli : public ::testing::TestWithParam<charter::store::Backend> {
   }
   // Runs `charter <args>` with the store options, without CHARTER_MASTER_KEY unless given.
   Output charter(const std::string& args, const std::string& env = "env -u CHARTER_MASTER_KEY") {
-    return sh(env + " " + CHARTER_BINARY + " " + args + " " + store_args_ + " --policy " +
-              kPolicy);
+    return sh(env + " " + CHARTER_BINARY + " " + args + " " + store_args_ + " --policy " + kPolicy);
   }
   Output keys(const std::string& args, const std::string& env = "env -u CHARTER_MASTER_KEY") {
     return sh(env + " " + CHARTER_BINARY + " keys " + args + " " + store_args_ +
@@ -116,8 +115,7 @@ TEST_P(VaultCli, MasterKeyFromTheEnvironment) {
   EXPECT_FALSE(std::filesystem::exists(data_ + "/keys/master.key"));
   r = charter("subject add --purpose prospecting --field email=env@example.com", env);
   EXPECT_EQ(r.code, 0) << r.out;
-  r = charter("subject find --email env@example.com",
-              "CHARTER_MASTER_KEY=" + std::string(64, '8'));
+  r = charter("subject find --email env@example.com", "CHARTER_MASTER_KEY=" + std::string(64, '8'));
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("is not master key version 1 of this store"), std::string::npos) << r.out;
 }
@@ -158,7 +156,8 @@ TEST_P(VaultCli, SubjectLifecycle) {
   EXPECT_EQ(r.out.find("jean.dupont@example.fr"), std::string::npos);
   EXPECT_EQ(charter("subject find --email jean.dupont@example.fr").code, 1);
 
-  r = charter("subject event " + id + " --field order --payload '{\"order\": \"A-1\"}' --at 2026-01-10");
+  r = charter("subject event " + id +
+              " --field order --payload '{\"order\": \"A-1\"}' --at 2026-01-10");
   EXPECT_EQ(r.code, 0) << r.out;
   r = charter("subject show " + id + " --events");
   EXPECT_NE(r.out.find("2026-01-10T00:00:00.000000Z order [transactions, provided]"),
@@ -207,8 +206,9 @@ TEST_P(VaultCli, ErrorsAreClearAndCarryNoPersonalData) {
   r = charter("subject add --purpose prospecting --field email=secretia-at-example.org");
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.out.find("secretia"), std::string::npos) << r.out;
-  r = charter("subject add --purpose prospecting --field 'shoe_size=secret 44' --field "
-              "email=s@example.org");
+  r = charter(
+      "subject add --purpose prospecting --field 'shoe_size=secret 44' --field "
+      "email=s@example.org");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("field \"shoe_size\": not declared in the policy"), std::string::npos);
   EXPECT_EQ(r.out.find("secret 44"), std::string::npos);

@@ -8,7 +8,14 @@
 namespace charter::vault {
 namespace {
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string quoted(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.push_back('"');
+  out.append(s);
+  out.push_back('"');
+  return out;
+}
 
 bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
@@ -95,8 +102,8 @@ std::vector<Problem> check_new_subject(const policy::Policy& policy, const NewSu
       bool reported = std::any_of(problems.begin(), problems.end(),
                                   [&](const Problem& pr) { return pr.field == f.id; });
       if (reported) continue;
-      problems.push_back({f.id, "required for purpose " + quoted(p->id) + " and missing",
-                          &f.if_missing});
+      problems.push_back(
+          {f.id, "required for purpose " + quoted(p->id) + " and missing", &f.if_missing});
     }
   }
   return problems;
@@ -124,7 +131,9 @@ Result<PreparedValue> prepare_value(const policy::Policy& policy, std::string_vi
                       "field " + quoted(field_id) + ": is an event field, not a value");
   }
   auto v = normalize_value(f->type, value);
-  if (!v) return make_error(Errc::kInvalidArgument, "field " + quoted(field_id) + ": " + v.error().message);
+  if (!v)
+    return make_error(Errc::kInvalidArgument,
+                      "field " + quoted(field_id) + ": " + v.error().message);
   return PreparedValue{f, std::move(v).value()};
 }
 
@@ -140,7 +149,9 @@ Result<PreparedValue> prepare_event(const policy::Policy& policy, std::string_vi
                       "field " + quoted(field_id) + ": is a value field, not an event");
   }
   auto v = normalize_value(f->type, payload);
-  if (!v) return make_error(Errc::kInvalidArgument, "event field " + quoted(field_id) + ": " + v.error().message);
+  if (!v)
+    return make_error(Errc::kInvalidArgument,
+                      "event field " + quoted(field_id) + ": " + v.error().message);
   return PreparedValue{f, std::move(v).value()};
 }
 

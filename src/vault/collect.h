@@ -20,8 +20,8 @@
 namespace charter::vault {
 
 struct Problem {
-  std::string field;    // field id, or "purposes", "contract_end", ...
-  std::string message;  // what is wrong (no value)
+  std::string field;                         // field id, or "purposes", "contract_end", ...
+  std::string message;                       // what is wrong (no value)
   const policy::Text* if_missing = nullptr;  // for a missing required field
   // "field \"email\": required for purpose \"prospecting\" and missing; if missing: [fr] ...
   // [en] ..."

@@ -61,7 +61,8 @@ class Needles {
       auto it = std::lower_bound(index_.begin(), index_.end(), std::make_pair(p, std::size_t{0}));
       for (; it != index_.end() && it->first == p; ++it) {
         const std::string& n = bytes_[it->second];
-        if (data.size() - pos >= n.size() && std::memcmp(data.data() + pos, n.data(), n.size()) == 0) {
+        if (data.size() - pos >= n.size() &&
+            std::memcmp(data.data() + pos, n.data(), n.size()) == 0) {
           found->insert(it->second);
         }
       }
@@ -118,7 +119,7 @@ std::map<std::size_t, std::set<std::string>> scan_tree(const Needles& needles,
 }
 
 constexpr int kSubjects = 1000;
-const char* const kEventFields[] = {"transaction", "order",       "payment_ip",
+const char* const kEventFields[] = {"transaction", "order",         "payment_ip",
                                     "device_id",   "connection_ip", "activity_log",
                                     "cookie_data", "product_usage", "support_exchange"};
 
@@ -344,12 +345,13 @@ TEST_P(ErasureScan, NothingOfAnErasedSubjectRemains) {
       kek.push_back(crypto::MasterKey::from_bytes(as, ring->ring.find(v)->key_bytes()).value());
     }
   }
-  for (std::uint32_t as : {1u, 2u}) kek.push_back(crypto::MasterKey::from_bytes(as, master_bytes_).value());
+  for (std::uint32_t as : {1u, 2u})
+    kek.push_back(crypto::MasterKey::from_bytes(as, master_bytes_).value());
   std::vector<crypto::DataKey> data_keys;
   {
     ASSERT_OK_AND_ASSIGN(auto tx, store().read());
-    ASSERT_OK_AND_ASSIGN(auto rows,
-                         tx.query("SELECT subject_id, class, key_version, wrapped FROM vault_keys"));
+    ASSERT_OK_AND_ASSIGN(
+        auto rows, tx.query("SELECT subject_id, class, key_version, wrapped FROM vault_keys"));
     while (*rows.next()) {
       auto k = ring->ring.unwrap(*rows.get_blob(3),
                                  crypto::wrap_ad(*rows.get_text(0), *rows.get_text(1),
@@ -369,8 +371,8 @@ TEST_P(ErasureScan, NothingOfAnErasedSubjectRemains) {
       EXPECT_FALSE(ring->ring.unwrap(wrapped, ad).ok());
       for (const auto& k : kek) {
         // Presented under the version recorded in the leftover, so the key is really tried.
-        auto as_recorded = crypto::MasterKey::from_bytes(*crypto::wrapped_master_version(wrapped),
-                                                         k.key_bytes());
+        auto as_recorded =
+            crypto::MasterKey::from_bytes(*crypto::wrapped_master_version(wrapped), k.key_bytes());
         ASSERT_TRUE(as_recorded.ok());
         EXPECT_FALSE(crypto::unwrap(*as_recorded, wrapped, ad).ok()) << "a remaining key opens "
                                                                         "an erased wrapped key";
@@ -391,9 +393,10 @@ TEST_P(ErasureScan, NothingOfAnErasedSubjectRemains) {
   RecordProperty("pg_files_scanned", static_cast<int>(files));
   RecordProperty("pg_leftovers", static_cast<int>(leftovers));
   RecordProperty("open_attempts", static_cast<int>(attempts));
-  std::printf("PostgreSQL: %zu files scanned, %zu leftovers of erased subjects (%zu wrapped keys, "
-              "%zu sealed values/events), %zu open attempts, none opened\n",
-              files, leftovers, leftover_keys, leftover_values, attempts);
+  std::printf(
+      "PostgreSQL: %zu files scanned, %zu leftovers of erased subjects (%zu wrapped keys, "
+      "%zu sealed values/events), %zu open attempts, none opened\n",
+      files, leftovers, leftover_keys, leftover_values, attempts);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ErasureScan,

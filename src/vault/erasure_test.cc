@@ -108,7 +108,8 @@ TEST_P(Erasure, AccountingAndRecentConnectionsAreKeptWithTheirReasons) {
   ASSERT_OK_AND_ASSIGN(auto report, vault().erase(req));
   // Contract ended 2025-06-30; last transaction 2025-05-01: accounting keeps contact and
   // transactions 10 years (L123-22); connection logs 1 year after each connection.
-  EXPECT_EQ(destroyed(report), (std::vector<std::string>{"cookies", "devices", "support", "usage"}));
+  EXPECT_EQ(destroyed(report),
+            (std::vector<std::string>{"cookies", "devices", "support", "usage"}));
   ASSERT_EQ(report.kept.size(), 3u);
   const auto* contact = kept(report, "contact");
   ASSERT_NE(contact, nullptr);

@@ -20,8 +20,8 @@ std::vector<Hold> erasure_holds(const policy::Policy& policy, const std::string&
           facts.legal_hold && std::find(rule.open_while.begin(), rule.open_while.end(),
                                         policy::OpenWhile::kLegalHold) != rule.open_while.end();
       if (by_hold) {
-        holds.push_back({purpose.id, purpose.basis, "open_while:legal_hold", std::nullopt,
-                         rule.note});
+        holds.push_back(
+            {purpose.id, purpose.basis, "open_while:legal_hold", std::nullopt, rule.note});
         break;
       }
       if (!legal_obligation) continue;

@@ -76,9 +76,10 @@ Result<SubjectInfo> load_subject(store::Transaction& tx, std::string_view id) {
 
 Status SubjectKeys::load(store::Transaction& tx, std::optional<std::string_view> cls) {
   auto rows_result =
-      cls ? tx.query("SELECT class, key_version, wrapped FROM vault_keys WHERE subject_id = ? AND "
-                     "class = ?",
-                     {subject_, *cls})
+      cls ? tx.query(
+                "SELECT class, key_version, wrapped FROM vault_keys WHERE subject_id = ? AND "
+                "class = ?",
+                {subject_, *cls})
           : tx.query("SELECT class, key_version, wrapped FROM vault_keys WHERE subject_id = ?",
                      {subject_});
   CHARTER_TRY(store::Rows rows, std::move(rows_result));
@@ -113,8 +114,8 @@ Result<const crypto::DataKey*> SubjectKeys::get(const std::string& cls, std::uin
   }
   auto key = ring_->ring.unwrap(w->second, crypto::wrap_ad(subject_, cls, version));
   if (!key) {
-    return make_error(Errc::kIntegrity, "subject " + subject_ + ": the data key of class \"" +
-                                            cls + "\" does not open where it is stored");
+    return make_error(Errc::kIntegrity, "subject " + subject_ + ": the data key of class \"" + cls +
+                                            "\" does not open where it is stored");
   }
   auto [pos, inserted] = keys_.emplace(k, std::move(key).value());
   (void)inserted;

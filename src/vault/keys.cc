@@ -86,9 +86,9 @@ std::vector<EpochInfo> live_of(const std::vector<EpochInfo>& all) {
 Status check_master(store::Transaction& tx, const crypto::MasterKey& master,
                     std::uint32_t expected) {
   if (master.version() != expected) {
-    return make_error(Errc::kFailedPrecondition,
-                      "the store uses master key version " + std::to_string(expected) +
-                          ", not version " + std::to_string(master.version()));
+    return make_error(Errc::kFailedPrecondition, "the store uses master key version " +
+                                                     std::to_string(expected) + ", not version " +
+                                                     std::to_string(master.version()));
   }
   CHARTER_TRY(auto row, tx.query_one("SELECT key_id FROM vault_masters WHERE version = ?",
                                      {static_cast<std::int64_t>(expected)}));
@@ -145,8 +145,8 @@ KeyService::KeyService(store::Store& store, std::string key_dir, crypto::MasterK
 KeyService::~KeyService() = default;
 
 Status KeyService::initialize(store::Store& store, const std::string& key_dir,
-                              const crypto::MasterKey& master, const Clock& clock,
-                              Random& random, const Journal& journal) {
+                              const crypto::MasterKey& master, const Clock& clock, Random& random,
+                              const Journal& journal) {
   if (master.empty() || master.version() != 1) {
     return make_error(Errc::kInvalidArgument, "a new vault starts with master key version 1");
   }
@@ -163,9 +163,9 @@ Status KeyService::initialize(store::Store& store, const std::string& key_dir,
   CHARTER_TRY(crypto::WrappedKey wrapped_epoch,
               crypto::wrap(master, epoch_secret, crypto::system_key_ad("epoch", 1), random));
   auto root = crypto::SecretKey::generate(random);
-  CHARTER_TRY(crypto::WrappedKey wrapped_root,
-              crypto::wrap(epoch, root, crypto::system_key_ad(kSystemRoot, kSystemRootVersion),
-                           random));
+  CHARTER_TRY(
+      crypto::WrappedKey wrapped_root,
+      crypto::wrap(epoch, root, crypto::system_key_ad(kSystemRoot, kSystemRootVersion), random));
   Status written = crypto::write_secret_file(path, wrapped_epoch);
   if (!written.ok()) {
     if (written.error().code == Errc::kAlreadyExists) {
@@ -186,19 +186,21 @@ Status KeyService::initialize(store::Store& store, const std::string& key_dir,
   // Re-check inside the write transaction: another process may have initialised meanwhile.
   auto again = tx->query_one("SELECT 1 FROM vault_state WHERE id = 1");
   if (!again) return fail(again.error());
-  if (*again) return fail(make_error(Errc::kAlreadyExists, "the vault's keys are initialised already"));
+  if (*again)
+    return fail(make_error(Errc::kAlreadyExists, "the vault's keys are initialised already"));
   const std::int64_t one = 1;
-  for (auto r : {tx->exec("INSERT INTO vault_masters (version, key_id, created_at) VALUES (?, ?, ?)",
-                          {one, master.id(), now}),
-                 tx->exec("INSERT INTO vault_epochs (epoch, key_id, created_at) VALUES (?, ?, ?)",
-                          {one, epoch.id(), now}),
-                 tx->exec("INSERT INTO vault_system_keys (name, version, wrapped, epoch, "
-                          "created_at) VALUES (?, ?, ?, ?, ?)",
-                          {kSystemRoot, static_cast<std::int64_t>(kSystemRootVersion),
-                           wrapped_root, one, now}),
-                 tx->exec("INSERT INTO vault_state (id, master_version, current_epoch, "
-                          "updated_at) VALUES (1, 1, 1, ?)",
-                          {now})}) {
+  for (auto r :
+       {tx->exec("INSERT INTO vault_masters (version, key_id, created_at) VALUES (?, ?, ?)",
+                 {one, master.id(), now}),
+        tx->exec("INSERT INTO vault_epochs (epoch, key_id, created_at) VALUES (?, ?, ?)",
+                 {one, epoch.id(), now}),
+        tx->exec(
+            "INSERT INTO vault_system_keys (name, version, wrapped, epoch, "
+            "created_at) VALUES (?, ?, ?, ?, ?)",
+            {kSystemRoot, static_cast<std::int64_t>(kSystemRootVersion), wrapped_root, one, now}),
+        tx->exec("INSERT INTO vault_state (id, master_version, current_epoch, "
+                 "updated_at) VALUES (1, 1, 1, ?)",
+                 {now})}) {
     if (!r) return fail(r.error());
   }
   if (journal) {
@@ -226,8 +228,8 @@ Result<std::uint32_t> KeyService::master_version(store::Store& store) {
 }
 
 Result<std::unique_ptr<KeyService>> KeyService::open(store::Store& store, std::string key_dir,
-                                                     crypto::MasterKey master,
-                                                     const Clock& clock, Random& random) {
+                                                     crypto::MasterKey master, const Clock& clock,
+                                                     Random& random) {
   CHARTER_TRY_STATUS(migrate_vault(store, clock));
   std::unique_ptr<KeyService> ks(
       new KeyService(store, std::move(key_dir), std::move(master), clock, random));
@@ -247,9 +249,9 @@ Status KeyService::load(store::Transaction& tx) {
   CHARTER_TRY(store::ByteView root_wrapped, (*root_row)[0].as_blob(0));
   CHARTER_TRY_STATUS(cleanup_files(all));
   CHARTER_TRY(auto ring, build_ring(live_of(all), state.second));
-  CHARTER_TRY(crypto::SecretKey root,
-              ring->ring.unwrap(root_wrapped,
-                                crypto::system_key_ad(kSystemRoot, kSystemRootVersion)));
+  CHARTER_TRY(
+      crypto::SecretKey root,
+      ring->ring.unwrap(root_wrapped, crypto::system_key_ad(kSystemRoot, kSystemRootVersion)));
   CHARTER_TRY(crypto::SecretKey blind_root,
               crypto::derive_subkey(root, crypto::kKdfContextBlindIndex, 1));
   {
@@ -274,7 +276,8 @@ Result<crypto::MasterKey> KeyService::read_epoch(std::uint32_t epoch, const std:
   }
   auto secret = crypto::unwrap(master, *content, crypto::system_key_ad("epoch", epoch));
   if (!secret) {
-    return make_error(Errc::kIntegrity, "epoch key file " + path + " does not open with the master key");
+    return make_error(Errc::kIntegrity,
+                      "epoch key file " + path + " does not open with the master key");
   }
   CHARTER_TRY(crypto::MasterKey key, crypto::MasterKey::from_bytes(epoch, secret->bytes()));
   if (key.id() != key_id) {
@@ -284,8 +287,8 @@ Result<crypto::MasterKey> KeyService::read_epoch(std::uint32_t epoch, const std:
   return key;
 }
 
-Result<std::shared_ptr<const EpochRing>> KeyService::build_ring(
-    const std::vector<EpochInfo>& live, std::uint32_t current) {
+Result<std::shared_ptr<const EpochRing>> KeyService::build_ring(const std::vector<EpochInfo>& live,
+                                                                std::uint32_t current) {
   auto ring = std::make_shared<EpochRing>();
   ring->current = current;
   for (const auto& e : live) {
@@ -293,8 +296,8 @@ Result<std::shared_ptr<const EpochRing>> KeyService::build_ring(
     CHARTER_TRY_STATUS(ring->ring.add(std::move(key)));
   }
   if (!ring->ring.current() || ring->ring.current()->version() != current) {
-    return make_error(Errc::kIntegrity,
-                      "the current epoch " + std::to_string(current) + " is not the newest live one");
+    return make_error(Errc::kIntegrity, "the current epoch " + std::to_string(current) +
+                                            " is not the newest live one");
   }
   return std::shared_ptr<const EpochRing>(std::move(ring));
 }
@@ -393,8 +396,8 @@ Result<std::vector<EpochInfo>> KeyService::epochs() {
   return read_epochs(tx);
 }
 
-Result<std::int64_t> KeyService::rewrap_batch(std::uint32_t target, std::size_t batch,
-                                              bool system, const Journal& journal) {
+Result<std::int64_t> KeyService::rewrap_batch(std::uint32_t target, std::size_t batch, bool system,
+                                              const Journal& journal) {
   auto ring = this->ring();
   if (!ring || ring->current != target) {
     return make_error(Errc::kUnavailable, "the key ring is not at the rotation's epoch");
@@ -439,8 +442,8 @@ Result<std::int64_t> KeyService::rewrap_batch(std::uint32_t target, std::size_t 
   std::vector<store::Param> params;
   params.reserve(items.size() * 6);
   for (const auto& it : items) {
-    params.insert(params.end(), {store::Param(it.fresh), store::Param(epoch),
-                                 store::Param(it.owner)});
+    params.insert(params.end(),
+                  {store::Param(it.fresh), store::Param(epoch), store::Param(it.owner)});
     if (!system) params.emplace_back(it.cls);
     params.insert(params.end(), {store::Param(it.version), store::Param(it.wrapped)});
   }
@@ -519,14 +522,15 @@ Status KeyService::start_epoch(std::uint32_t previous, std::uint32_t target,
   return ok_status();
 }
 
-Result<std::optional<std::vector<std::uint32_t>>> KeyService::destroy_old_epochs(std::uint32_t target,
-                                                                  const Journal& journal) {
+Result<std::optional<std::vector<std::uint32_t>>> KeyService::destroy_old_epochs(
+    std::uint32_t target, const Journal& journal) {
   CHARTER_TRY(store::Transaction w, store_.write());
   CHARTER_TRY_STATUS(w.lock("charter.vault.epoch"));
   const std::int64_t n = target;
   CHARTER_TRY(auto left, w.query_one("SELECT (SELECT COUNT(*) FROM vault_keys WHERE epoch < ?) + "
                                      "(SELECT COUNT(*) FROM vault_system_keys WHERE epoch < ?)",
                                      {n, n}));
+  if (!left) return make_error(Errc::kInternal, "count of keys under old epochs: no row");
   CHARTER_TRY(std::int64_t remaining, (*left)[0].as_int(0));
   if (remaining > 0) return std::optional<std::vector<std::uint32_t>>();
   CHARTER_TRY(std::vector<EpochInfo> all, read_epochs(w));
@@ -644,7 +648,8 @@ Result<MasterRotationReport> KeyService::rotate_master(crypto::MasterKey next,
     CHARTER_TRY(crypto::Bytes content, crypto::read_secret_file(old_path, 256));
     auto ad = crypto::system_key_ad("epoch", e.epoch);
     auto secret = crypto::unwrap(master_, content, ad);
-    if (!secret) return undo(make_error(Errc::kIntegrity, "epoch key file " + old_path + " does not open"));
+    if (!secret)
+      return undo(make_error(Errc::kIntegrity, "epoch key file " + old_path + " does not open"));
     auto wrapped = crypto::wrap(next, *secret, ad, random_);
     if (!wrapped) return undo(wrapped.error());
     const std::string path = key_dir_ + "/" + epoch_file_name(e.epoch, next.version());

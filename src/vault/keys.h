@@ -142,8 +142,8 @@ class KeyService {
   Result<std::vector<EpochInfo>> epochs();
 
  private:
-  KeyService(store::Store& store, std::string key_dir, crypto::MasterKey master,
-             const Clock& clock, Random& random);
+  KeyService(store::Store& store, std::string key_dir, crypto::MasterKey master, const Clock& clock,
+             Random& random);
   Status load(store::Transaction& tx);
   Result<std::shared_ptr<const EpochRing>> build_ring(const std::vector<EpochInfo>& live,
                                                       std::uint32_t current);
@@ -166,7 +166,7 @@ class KeyService {
 
   mutable std::mutex ring_mu_;
   std::shared_ptr<const EpochRing> ring_;
-  std::mutex rotate_mu_;   // one rotation (epoch or master) at a time; taken before refresh_mu_
+  std::mutex rotate_mu_;  // one rotation (epoch or master) at a time; taken before refresh_mu_
   mutable std::mutex refresh_mu_;  // one reload of the ring at a time
   std::mutex index_mu_;
   std::optional<crypto::SecretKey> blind_root_;

@@ -10,7 +10,9 @@
 namespace charter::vault {
 namespace {
 
-Error invalid(std::string message) { return make_error(Errc::kInvalidArgument, std::move(message)); }
+Error invalid(std::string message) {
+  return make_error(Errc::kInvalidArgument, std::move(message));
+}
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -53,11 +55,20 @@ struct Overseas {
   std::string_view country_code;
 };
 constexpr std::array<Overseas, 14> kOverseas{{
-    {"0262", "262"}, {"0263", "262"}, {"0692", "262"}, {"0693", "262"},  // La Réunion
-    {"0269", "262"}, {"0639", "262"},                                    // Mayotte
-    {"0590", "590"}, {"0690", "590"}, {"0691", "590"},  // Guadeloupe, St-Barthélemy, St-Martin
-    {"0594", "594"}, {"0694", "594"},                   // Guyane
-    {"0596", "596"}, {"0696", "596"}, {"0697", "596"},  // Martinique
+    {"0262", "262"},
+    {"0263", "262"},
+    {"0692", "262"},
+    {"0693", "262"},  // La Réunion
+    {"0269", "262"},
+    {"0639", "262"},  // Mayotte
+    {"0590", "590"},
+    {"0690", "590"},
+    {"0691", "590"},  // Guadeloupe, St-Barthélemy, St-Martin
+    {"0594", "594"},
+    {"0694", "594"},  // Guyane
+    {"0596", "596"},
+    {"0696", "596"},
+    {"0697", "596"},  // Martinique
 }};
 
 bool all_digits(std::string_view s) {
@@ -234,7 +245,8 @@ Result<std::string> normalize_phone(std::string_view text, std::string_view regi
   if (!all_digits(rest)) return invalid("not a phone number: '+' only at the start");
   std::string digits(rest);
   if (international) {
-    if (digits.front() == '0') return invalid("not a phone number: a country code cannot start with 0");
+    if (digits.front() == '0')
+      return invalid("not a phone number: a country code cannot start with 0");
     std::string_view nsn;
     if (is_french_plan(digits, &nsn)) {
       std::string cc = digits.substr(0, digits.size() - nsn.size());

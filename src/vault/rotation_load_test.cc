@@ -64,8 +64,8 @@ TEST_P(RotationUnderLoad, NoFailedRead) {
     int n = 0;
     while (!stop.load()) {
       auto id = vault().create_subject(customer("new" + std::to_string(n++) + "@example.com"));
-      auto ev = id.ok() ? vault().record_event({ids[n % ids.size()], "connection_ip",
-                                                clock_.now(), "192.0.2.1", {}})
+      auto ev = id.ok() ? vault().record_event(
+                              {ids[n % ids.size()], "connection_ip", clock_.now(), "192.0.2.1", {}})
                         : Result<std::string>(id.error());
       if (!id.ok() || !ev.ok()) {
         ++write_failures;

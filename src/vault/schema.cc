@@ -121,9 +121,9 @@ const std::array<store::Migration, 2> kMigrations{{
     {2, "subjects, keys, values, events, blind indexes, erasures", kSubjects},
 }};
 
-constexpr std::array<std::string_view, 6> kSubjectTables{
-    "vault_keys",          "vault_values",   "vault_events",
-    "vault_blind_indexes", "vault_subjects", "vault_erasures"};
+constexpr std::array<std::string_view, 6> kSubjectTables{"vault_keys",     "vault_values",
+                                                         "vault_events",   "vault_blind_indexes",
+                                                         "vault_subjects", "vault_erasures"};
 
 }  // namespace
 

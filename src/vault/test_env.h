@@ -140,12 +140,9 @@ class VaultTest : public ::testing::TestWithParam<store::Backend> {
     s.purposes = {"commercial_relationship", "prospecting"};
     s.relationship = Relationship::kCustomer;
     s.contract_start = clock_.now();
-    s.fields = {{"last_name", "Dupont"},
-                {"first_name", "Jean"},
-                {"job_title", "Gérant"},
-                {"postal_address", "1 rue de la Paix\n75002 Paris"},
-                {"phone", phone},
-                {"email", email}};
+    s.fields = {{"last_name", "Dupont"}, {"first_name", "Jean"},
+                {"job_title", "Gérant"}, {"postal_address", "1 rue de la Paix\n75002 Paris"},
+                {"phone", phone},        {"email", email}};
     return s;
   }
 

@@ -80,7 +80,7 @@ struct NewEvent {
   std::string subject_id;
   std::string field;  // policy field id (kind: event)
   Timestamp occurred_at;
-  std::string payload;                  // normalised by the field's type
+  std::string payload;                   // normalised by the field's type
   std::optional<policy::Source> source;  // default: the field's declared source
 };
 

@@ -63,8 +63,7 @@ Result<std::unique_ptr<Vault>> Vault::open(store::Store& store, const policy::Po
     auto key = keys->blind_index_key(f.id);
     if (!key) return key.error();
   }
-  return std::unique_ptr<Vault>(
-      new Vault(store, policy, std::move(keys), clock, random, options));
+  return std::unique_ptr<Vault>(new Vault(store, policy, std::move(keys), clock, random, options));
 }
 
 Status Vault::commit_change(store::Transaction& tx, Change change) {
@@ -112,8 +111,8 @@ Result<std::string> Vault::create_subject(const NewSubject& subject) {
 Result<std::vector<std::string>> Vault::create_subjects(std::span<const NewSubject> subjects) {
   if (subjects.empty()) return std::vector<std::string>{};
   if (subjects.size() > options_.max_batch) {
-    return make_error(Errc::kPayloadTooLarge, "at most " + std::to_string(options_.max_batch) +
-                                                  " subjects per batch");
+    return make_error(Errc::kPayloadTooLarge,
+                      "at most " + std::to_string(options_.max_batch) + " subjects per batch");
   }
   const std::int64_t now = us(clock_.now());
   auto ring = keys_->ring();
@@ -161,8 +160,7 @@ Result<std::vector<std::string>> Vault::create_subjects(std::span<const NewSubje
     // An epoch started since the keys were wrapped: wrap them under the new one.
     for (auto& p : batch) {
       for (auto& k : p.keys) {
-        CHARTER_TRY(k.wrapped,
-                    current->ring.wrap(k.key, crypto::wrap_ad(p.id, k.cls, 1), random_));
+        CHARTER_TRY(k.wrapped, current->ring.wrap(k.key, crypto::wrap_ad(p.id, k.cls, 1), random_));
       }
     }
   }
@@ -267,8 +265,13 @@ Result<std::vector<std::string>> Vault::record_events(std::span<const NewEvent> 
     if (!id_ok) return make_error(Errc::kInvalidArgument, where + id_ok.error().message);
     auto prepared = prepare_event(policy_, e.field, e.payload);
     if (!prepared) return make_error(Errc::kInvalidArgument, where + prepared.error().message);
-    Item it{&e, prepared->field, std::move(prepared->value), new_id(random_, "evt"),
-            source_name(e.source.value_or(prepared->field->source)), 0, {}};
+    Item it{&e,
+            prepared->field,
+            std::move(prepared->value),
+            new_id(random_, "evt"),
+            source_name(e.source.value_or(prepared->field->source)),
+            0,
+            {}};
     items.push_back(std::move(it));
     if (std::find(subjects.begin(), subjects.end(), e.subject_id) == subjects.end()) {
       subjects.push_back(e.subject_id);
@@ -317,18 +320,18 @@ Result<std::vector<std::string>> Vault::record_events(std::span<const NewEvent> 
       key = &f->second;
       it.key_version = 1;
     }
-    it.sealed = crypto::seal(*key, crypto::as_bytes(it.payload),
-                             crypto::value_ad(sid, it.field->id,
-                                              static_cast<std::uint32_t>(it.key_version), it.id),
-                             random_);
+    it.sealed = crypto::seal(
+        *key, crypto::as_bytes(it.payload),
+        crypto::value_ad(sid, it.field->id, static_cast<std::uint32_t>(it.key_version), it.id),
+        random_);
   }
   const std::int64_t epoch = ring->current;
   const std::int64_t one = 1;
   for (std::size_t i = 0; i < new_key_ids.size(); ++i) {
-    new_keys.insert(new_keys.end(),
-                    {store::Param(new_key_ids[i].first), store::Param(new_key_ids[i].second),
-                     store::Param(one), store::Param(new_wrapped[i]), store::Param(epoch),
-                     store::Param(now)});
+    new_keys.insert(
+        new_keys.end(),
+        {store::Param(new_key_ids[i].first), store::Param(new_key_ids[i].second), store::Param(one),
+         store::Param(new_wrapped[i]), store::Param(epoch), store::Param(now)});
   }
   if (!new_keys.empty()) {
     CHARTER_TRY(auto n, tx.exec_many("INSERT INTO vault_keys (subject_id, class, key_version, "
@@ -377,9 +380,9 @@ Result<RotationReport> Vault::rotate_keys(std::size_t batch) {
 }
 
 Result<MasterRotationReport> Vault::rotate_master(crypto::MasterKey next) {
-  return keys_->rotate_master(
-      std::move(next),
-      [this](store::Transaction& tx, const Change& c) { return commit_change(tx, c); });
+  return keys_->rotate_master(std::move(next), [this](store::Transaction& tx, const Change& c) {
+    return commit_change(tx, c);
+  });
 }
 
 }  // namespace charter::vault

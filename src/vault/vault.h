@@ -44,9 +44,9 @@
 namespace charter::vault {
 
 struct VaultOptions {
-  ChangeSink* sink = nullptr;           // not owned; must outlive the vault
-  std::size_t max_batch = 100000;       // create_subjects / record_events limit (kPayloadTooLarge)
-  int stale_key_retries = 3;            // reads retried when a rotation destroyed their epoch
+  ChangeSink* sink = nullptr;      // not owned; must outlive the vault
+  std::size_t max_batch = 100000;  // create_subjects / record_events limit (kPayloadTooLarge)
+  int stale_key_retries = 3;       // reads retried when a rotation destroyed their epoch
 };
 
 struct RectifyReport {

@@ -42,9 +42,10 @@ Result<ErasureReport> Vault::erase(const ErasureRequest& request) {
     if (report.complete) {
       auto tx = store_.write();
       if (tx.ok()) {
-        auto n = tx->exec("UPDATE vault_erasures SET complete_at = ? WHERE subject_id = ? AND "
-                          "erasure_id = ?",
-                          {us(clock_.now()), report.subject_id, report.erasure_id});
+        auto n = tx->exec(
+            "UPDATE vault_erasures SET complete_at = ? WHERE subject_id = ? AND "
+            "erasure_id = ?",
+            {us(clock_.now()), report.subject_id, report.erasure_id});
         if (n.ok()) {
           Status st = tx->commit();
           (void)st;
@@ -60,10 +61,11 @@ Result<ErasureReport> Vault::erase(const ErasureRequest& request) {
     }
   } else {
     report.complete = false;
-    report.completion = "keys destroyed and rows deleted; copies left in PostgreSQL's dead tuples, "
-                        "WAL and backups become unreadable when key epoch " +
-                        std::to_string(report.epoch) +
-                        " is destroyed by the next key rotation (charter keys rotate)";
+    report.completion =
+        "keys destroyed and rows deleted; copies left in PostgreSQL's dead tuples, "
+        "WAL and backups become unreadable when key epoch " +
+        std::to_string(report.epoch) +
+        " is destroyed by the next key rotation (charter keys rotate)";
   }
   return report;
 }
@@ -111,8 +113,8 @@ Result<ErasureReport> Vault::erase_in(const ErasureRequest& request) {
     }
   }
   {
-    CHARTER_TRY(store::Rows r, tx.query("SELECT class, field FROM vault_values WHERE subject_id = ?",
-                                        {sid}));
+    CHARTER_TRY(store::Rows r,
+                tx.query("SELECT class, field FROM vault_values WHERE subject_id = ?", {sid}));
     while (true) {
       CHARTER_TRY(bool more, r.next());
       if (!more) break;
@@ -184,12 +186,12 @@ Result<ErasureReport> Vault::erase_in(const ErasureRequest& request) {
     for (const policy::Field& f : policy_.fields) {
       if (f.category == cls && f.blind_index) indexed.insert(f.id);
     }
-    CHARTER_TRY(auto a, tx.exec("DELETE FROM vault_keys WHERE subject_id = ? AND class = ?",
-                                {sid, cls}));
-    CHARTER_TRY(auto b, tx.exec("DELETE FROM vault_values WHERE subject_id = ? AND class = ?",
-                                {sid, cls}));
-    CHARTER_TRY(auto c, tx.exec("DELETE FROM vault_events WHERE subject_id = ? AND class = ?",
-                                {sid, cls}));
+    CHARTER_TRY(auto a,
+                tx.exec("DELETE FROM vault_keys WHERE subject_id = ? AND class = ?", {sid, cls}));
+    CHARTER_TRY(auto b,
+                tx.exec("DELETE FROM vault_values WHERE subject_id = ? AND class = ?", {sid, cls}));
+    CHARTER_TRY(auto c,
+                tx.exec("DELETE FROM vault_events WHERE subject_id = ? AND class = ?", {sid, cls}));
     for (const auto& f : indexed) {
       CHARTER_TRY(auto d, tx.exec("DELETE FROM vault_blind_indexes WHERE subject_id = ? AND "
                                   "field = ?",
@@ -222,7 +224,8 @@ Result<ErasureReport> Vault::erase_in(const ErasureRequest& request) {
     if (!doomed.empty()) {
       std::vector<store::Param> params;
       params.reserve(doomed.size() * 2);
-      for (const auto& id : doomed) params.insert(params.end(), {store::Param(sid), store::Param(id)});
+      for (const auto& id : doomed)
+        params.insert(params.end(), {store::Param(sid), store::Param(id)});
       CHARTER_TRY(auto n, tx.exec_many("DELETE FROM vault_events WHERE subject_id = ? AND "
                                        "event_id = ?",
                                        params, 2));

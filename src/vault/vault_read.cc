@@ -39,13 +39,15 @@ Result<SubjectData> Vault::read(const ReadRequest& request) {
   for (const auto& f : request.fields) {
     const policy::Field* pf = policy_.find_field(f);
     if (!pf || pf->kind != policy::FieldKind::kValue) {
-      return make_error(Errc::kInvalidArgument, "field \"" + f + "\": not a value field of the policy");
+      return make_error(Errc::kInvalidArgument,
+                        "field \"" + f + "\": not a value field of the policy");
     }
   }
   for (const auto& f : request.event_fields) {
     const policy::Field* pf = policy_.find_field(f);
     if (!pf || pf->kind != policy::FieldKind::kEvent) {
-      return make_error(Errc::kInvalidArgument, "field \"" + f + "\": not an event field of the policy");
+      return make_error(Errc::kInvalidArgument,
+                        "field \"" + f + "\": not an event field of the policy");
     }
   }
   for (int attempt = 0;; ++attempt) {
@@ -134,8 +136,9 @@ Result<SubjectData> Vault::read_once(const ReadRequest& request) {
       }
       return policy_.fields.size();
     };
-    std::sort(out.values.begin(), out.values.end(),
-              [&](const FieldValue& a, const FieldValue& b) { return rank(a.field) < rank(b.field); });
+    std::sort(out.values.begin(), out.values.end(), [&](const FieldValue& a, const FieldValue& b) {
+      return rank(a.field) < rank(b.field);
+    });
   }
 
   if (request.events) {
@@ -191,8 +194,8 @@ Result<SubjectData> Vault::read_once(const ReadRequest& request) {
     }
     for (Row& row : rows) {
       CHARTER_TRY(const crypto::DataKey* key, keys.get(row.e.category, row.version));
-      auto plain = crypto::open(*key, row.sealed,
-                                crypto::value_ad(sid, row.e.field, row.version, row.e.id));
+      auto plain =
+          crypto::open(*key, row.sealed, crypto::value_ad(sid, row.e.field, row.version, row.e.id));
       if (!plain) return does_not_open(sid, row.e.field, row.e.id);
       row.e.payload.assign(plain->begin(), plain->end());
       out.events.push_back(std::move(row.e));

@@ -134,7 +134,7 @@ TEST_P(Vault_, RefusesMissingRequiredFieldWithItsConsequence) {
 
   // commercial_relationship also requires last_name and postal_address.
   NewSubject c = customer();
-  c.fields.erase(c.fields.begin());  // no last_name
+  c.fields.erase(c.fields.begin());      // no last_name
   c.fields.erase(c.fields.begin() + 2);  // no postal_address
   e = create_error(c);
   EXPECT_NE(e.message.find("field \"last_name\": required for purpose \"commercial_relationship\""),
@@ -234,7 +234,8 @@ TEST_P(Vault_, BatchIsAllOrNothing) {
 TEST_P(Vault_, LookupByEmailAndPhoneInAnyNotation) {
   std::string a = create(customer("john.doe@example.com", "+33612345678"));
   std::string b = create(customer("jane.roe@example.com", "07 98 76 54 32"));
-  for (std::string_view q : {"john.doe@example.com", " John.Doe@Example.COM ", "JOHN.DOE@EXAMPLE.COM"}) {
+  for (std::string_view q :
+       {"john.doe@example.com", " John.Doe@Example.COM ", "JOHN.DOE@EXAMPLE.COM"}) {
     ASSERT_OK_AND_ASSIGN(auto ids, vault().find("email", q));
     EXPECT_EQ(ids, std::vector<std::string>{a}) << q;
   }
@@ -264,8 +265,9 @@ TEST_P(Vault_, LookupByEmailAndPhoneInAnyNotation) {
 TEST_P(Vault_, NothingSearchableInClear) {
   std::string id = create(customer("visible.marker@example.com", "06 11 22 33 44"));
   ASSERT_OK_AND_ASSIGN(auto tx, store().read());
-  for (const char* sql : {"SELECT sealed FROM vault_values", "SELECT digest FROM vault_blind_indexes",
-                          "SELECT wrapped FROM vault_keys"}) {
+  for (const char* sql :
+       {"SELECT sealed FROM vault_values", "SELECT digest FROM vault_blind_indexes",
+        "SELECT wrapped FROM vault_keys"}) {
     ASSERT_OK_AND_ASSIGN(auto rows, tx.query(sql));
     while (true) {
       ASSERT_OK_AND_ASSIGN(bool more, rows.next());
@@ -323,9 +325,9 @@ TEST_P(Vault_, EventsRoundTripNewestFirst) {
               Errc::kInvalidArgument);
   EXPECT_ERRC(vault().record_event({id, "email", clock_.now(), "x@example.com", {}}),
               Errc::kInvalidArgument);
-  EXPECT_ERRC(vault().record_event({"sub_0000000000000000000000000z", "order", clock_.now(), "x",
-                                    {}}),
-              Errc::kNotFound);
+  EXPECT_ERRC(
+      vault().record_event({"sub_0000000000000000000000000z", "order", clock_.now(), "x", {}}),
+      Errc::kNotFound);
   EXPECT_ERRC(vault().record_event({"nobody", "order", clock_.now(), "x", {}}),
               Errc::kInvalidArgument);
   EXPECT_EQ(count("vault_events"), 3);
@@ -378,29 +380,30 @@ TEST_P(Vault_, RectifyReplacesAndReKeys) {
   ASSERT_OK_AND_ASSIGN(auto found, vault().find("email", "new.address@example.com"));
   EXPECT_EQ(found, std::vector<std::string>{id});
   // One key for the class, version 2; the connection class was not touched.
-  EXPECT_EQ(count("SELECT COUNT(*) FROM vault_keys WHERE class = 'contact' AND key_version = 2"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM vault_keys WHERE class = 'contact' AND key_version = 2"),
+            1);
   EXPECT_EQ(count("vault_keys"), 2);
   // The old ciphertext opens with no key that remains (nor with the old AD's version).
   auto ring = vault().keys().ring();
   {
-  ASSERT_OK_AND_ASSIGN(auto tx, store().read());
-  ASSERT_OK_AND_ASSIGN(auto rows, tx.query("SELECT class, key_version, wrapped FROM vault_keys "
-                                           "WHERE subject_id = ?",
-                                           {id}));
-  int tried = 0;
-  while (true) {
-    ASSERT_OK_AND_ASSIGN(bool more, rows.next());
-    if (!more) break;
-    std::string cls(*rows.get_text(0));
-    auto ver = static_cast<std::uint32_t>(*rows.get_int(1));
-    auto key = ring->ring.unwrap(*rows.get_blob(2), crypto::wrap_ad(id, cls, ver));
-    ASSERT_TRUE(key.ok());
-    for (std::uint32_t adv : {1u, 2u}) {
-      EXPECT_FALSE(crypto::open(*key, old_sealed, crypto::value_ad(id, "email", adv)).ok());
-      ++tried;
+    ASSERT_OK_AND_ASSIGN(auto tx, store().read());
+    ASSERT_OK_AND_ASSIGN(auto rows, tx.query("SELECT class, key_version, wrapped FROM vault_keys "
+                                             "WHERE subject_id = ?",
+                                             {id}));
+    int tried = 0;
+    while (true) {
+      ASSERT_OK_AND_ASSIGN(bool more, rows.next());
+      if (!more) break;
+      std::string cls(*rows.get_text(0));
+      auto ver = static_cast<std::uint32_t>(*rows.get_int(1));
+      auto key = ring->ring.unwrap(*rows.get_blob(2), crypto::wrap_ad(id, cls, ver));
+      ASSERT_TRUE(key.ok());
+      for (std::uint32_t adv : {1u, 2u}) {
+        EXPECT_FALSE(crypto::open(*key, old_sealed, crypto::value_ad(id, "email", adv)).ok());
+        ++tried;
+      }
     }
-  }
-  EXPECT_EQ(tried, 4);
+    EXPECT_EQ(tried, 4);
   }
   // The old wrapped key is gone from the table.
   EXPECT_EQ(count("vault_keys"), 2);
@@ -427,8 +430,7 @@ TEST_P(Vault_, CiphertextIsBoundToSubjectFieldRowAndVersion) {
   std::string a = create(customer("alice@example.com", "0611111111"));
   std::string b = create(customer("bob@example.com", "0622222222"));
   auto copy = [&](const std::string& sql_get, std::initializer_list<store::Param> get,
-                  const std::string& sql_set, const std::string& subject,
-                  const std::string& key) {
+                  const std::string& sql_set, const std::string& subject, const std::string& key) {
     ASSERT_OK_AND_ASSIGN(auto tx, store().write());
     ASSERT_OK_AND_ASSIGN(auto row, tx.query_one(sql_get, get));
     ASSERT_TRUE(row.has_value());
@@ -538,10 +540,10 @@ TEST_P(Vault_, EveryChangeGoesThroughTheFunnelAndFailsClosed) {
   auto changes = sink_.changes();
   std::vector<std::string> kinds;
   for (const auto& c : changes) kinds.push_back(to_string(c.kind));
-  EXPECT_EQ(kinds, (std::vector<std::string>{"subject_created", "event_recorded",
-                                             "field_rectified", "subject_updated",
-                                             "epoch_started", "keys_rewrapped", "keys_rewrapped",
-                                             "epoch_destroyed", "subject_erased"}));
+  EXPECT_EQ(kinds,
+            (std::vector<std::string>{"subject_created", "event_recorded", "field_rectified",
+                                      "subject_updated", "epoch_started", "keys_rewrapped",
+                                      "keys_rewrapped", "epoch_destroyed", "subject_erased"}));
   for (const auto& c : changes) {
     EXPECT_EQ(c.policy_version, testing::oxemis().version);
     for (const auto& list : {c.subject_ids, c.fields, c.classes, c.items}) {

@@ -119,13 +119,13 @@ Result<RectifyReport> Vault::rectify(std::string_view subject_id, std::string_vi
                                 {sid, f.id, cls, v64, sealed, source, now, now}));
     (void)n;
   }
-  CHARTER_TRY(auto d, tx.exec("DELETE FROM vault_keys WHERE subject_id = ? AND class = ?",
-                              {sid, cls}));
+  CHARTER_TRY(auto d,
+              tx.exec("DELETE FROM vault_keys WHERE subject_id = ? AND class = ?", {sid, cls}));
   (void)d;
-  CHARTER_TRY(auto k, tx.exec("INSERT INTO vault_keys (subject_id, class, key_version, wrapped, "
-                              "epoch, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                              {sid, cls, v64, wrapped, static_cast<std::int64_t>(ring->current),
-                               now}));
+  CHARTER_TRY(auto k,
+              tx.exec("INSERT INTO vault_keys (subject_id, class, key_version, wrapped, "
+                      "epoch, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                      {sid, cls, v64, wrapped, static_cast<std::int64_t>(ring->current), now}));
   (void)k;
   if (f.blind_index) {
     CHARTER_TRY(const crypto::BlindIndexKey* bk, keys_->blind_index_key(f.id));
@@ -136,8 +136,8 @@ Result<RectifyReport> Vault::rectify(std::string_view subject_id, std::string_vi
                                 {sid, f.id, store::ByteView(digest)}));
     (void)n;
   }
-  CHARTER_TRY(auto u, tx.exec("UPDATE vault_subjects SET updated_at = ? WHERE subject_id = ?",
-                              {now, sid}));
+  CHARTER_TRY(auto u,
+              tx.exec("UPDATE vault_subjects SET updated_at = ? WHERE subject_id = ?", {now, sid}));
   (void)u;
   Change change;
   change.kind = ChangeKind::kFieldRectified;
@@ -172,7 +172,8 @@ Status Vault::update(std::string_view subject_id, const RelationshipUpdate& upda
   const auto start = update.contract_start ? update.contract_start : info.contract_start;
   const auto end = update.contract_end ? update.contract_end : info.contract_end;
   if (rel == Relationship::kFormerCustomer && !end) {
-    return make_error(Errc::kInvalidArgument, "relationship: a former customer needs the contract end date");
+    return make_error(Errc::kInvalidArgument,
+                      "relationship: a former customer needs the contract end date");
   }
   if (start && end && *end < *start) {
     return make_error(Errc::kInvalidArgument, "contract_end: the contract ends before it starts");
