@@ -20,6 +20,8 @@ echo "== starting PostgreSQL"
 CHARTER_TEST_PG_URL=$(./scripts/pg-test-server.sh start "$pgdir")
 export CHARTER_TEST_PG_URL
 export CHARTER_REQUIRE_PG=1
+# The server's data folder, for tests that scan its files (vault erasure scan; root reads them).
+export CHARTER_TEST_PG_DATA="$pgdir/data"
 echo "PostgreSQL at $CHARTER_TEST_PG_URL"
 
 echo "== tests"

@@ -7,6 +7,8 @@ void register_areas(CLI::App& app, Action& action) {
   register_policy_render_commands(*policy, action);
   register_dsr_commands(app, action);
   register_audit_commands(app, action);
+  register_keys_commands(app, action);
+  register_subject_commands(app, action);
 }
 
 }  // namespace charter::cli
