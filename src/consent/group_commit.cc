@@ -1,0 +1,125 @@
+#include "consent/group_commit.h"
+
+#include <future>
+
+namespace charter::consent {
+
+GroupCommitter::GroupCommitter(store::Store& store, std::vector<BulkStatement> bulk,
+                               std::size_t max_batch)
+    : store_(store), bulk_(std::move(bulk)), max_batch_(max_batch ? max_batch : 1) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+GroupCommitter::~GroupCommitter() { stop(); }
+
+void GroupCommitter::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+GroupCommitter::Stats GroupCommitter::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+void GroupCommitter::enqueue(Op op) {
+  {
+    std::unique_lock lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(op));
+      lock.unlock();
+      cv_.notify_one();
+      return;
+    }
+  }
+  if (op.done) op.done(make_error(Errc::kUnavailable, "consent ledger is shutting down"));
+}
+
+void GroupCommitter::submit_row(int statement, std::vector<store::Value> row, Done done) {
+  Op op;
+  op.statement = statement;
+  op.row = std::move(row);
+  op.done = std::move(done);
+  enqueue(std::move(op));
+}
+
+void GroupCommitter::submit(Apply apply, Done done) {
+  Op op;
+  op.apply = std::move(apply);
+  op.done = std::move(done);
+  enqueue(std::move(op));
+}
+
+Status GroupCommitter::run(Apply apply) {
+  std::promise<Status> promise;
+  auto future = promise.get_future();
+  submit(std::move(apply), [&promise](const Status& s) { promise.set_value(s); });
+  return future.get();
+}
+
+void GroupCommitter::loop() {
+  std::vector<Op> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      std::size_t n = std::min(queue_.size(), max_batch_);
+      batch.clear();
+      batch.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    Status st = apply_batch(batch);
+    {
+      std::lock_guard lock(mu_);
+      ++stats_.batches;
+      stats_.operations += batch.size();
+      if (batch.size() > stats_.largest_batch) stats_.largest_batch = batch.size();
+    }
+    for (auto& op : batch) {
+      if (op.done) op.done(st);
+    }
+    batch.clear();
+  }
+}
+
+Status GroupCommitter::apply_batch(std::vector<Op>& ops) {
+  CHARTER_TRY(auto tx, store_.write());
+  std::vector<store::Param> params;
+  int pending = -1;
+  auto flush = [&]() -> Status {
+    if (pending < 0 || params.empty()) return ok_status();
+    auto r = tx.exec_many(bulk_[pending].sql, params, bulk_[pending].per_row);
+    params.clear();
+    pending = -1;
+    if (!r.ok()) return std::move(r).error();
+    return ok_status();
+  };
+  for (auto& op : ops) {
+    if (op.apply) {
+      CHARTER_TRY_STATUS(flush());
+      CHARTER_TRY_STATUS(op.apply(tx));
+      continue;
+    }
+    if (op.statement < 0 || op.statement >= static_cast<int>(bulk_.size()) ||
+        op.row.size() != bulk_[op.statement].per_row) {
+      return make_error(Errc::kInternal, "group commit: row does not match its statement");
+    }
+    if (pending != op.statement) {
+      CHARTER_TRY_STATUS(flush());
+      pending = op.statement;
+    }
+    for (const auto& v : op.row) params.emplace_back(v);
+  }
+  CHARTER_TRY_STATUS(flush());
+  return tx.commit();
+}
+
+}  // namespace charter::consent

@@ -1,0 +1,88 @@
+// GroupCommitter: durable acknowledgement of many small writes with few commits (group commit).
+//
+// Callers submit operations from any thread; one writer thread drains the queue, runs every
+// waiting operation (up to max_batch) in ONE write transaction, commits, and only then calls
+// each operation's `done` with the commit's outcome. So an acknowledged operation is durable
+// (as the store's Durability), and while one batch commits (one fsync) the next one gathers.
+//
+// Operations are either rows for one of the bulk statements given at construction (the fast
+// path: consecutive rows of one statement go to Transaction::exec_many, pipelined on
+// PostgreSQL) or a function run inside the transaction (reads and conditional writes; it must
+// report logical refusals through its own captures and return an error only for storage
+// failures). A batch is all or nothing: if any statement or the commit fails, every operation
+// of the batch gets that error and nothing of it is stored.
+//
+// `done` runs on the writer thread after commit: keep it short and never wait on this
+// committer from it (deadlock). run() and submit-and-wait helpers must not be called from the
+// writer thread either. Destruction (or stop()) runs what is queued, then joins the thread;
+// operations submitted after stop() fail with kUnavailable.
+// Thread safety: submit/run are thread safe.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/result.h"
+#include "store/store.h"
+#include "store/value.h"
+
+namespace charter::consent {
+
+class GroupCommitter {
+ public:
+  using Apply = std::function<Status(store::Transaction&)>;
+  using Done = std::function<void(const Status&)>;
+
+  struct BulkStatement {
+    std::string sql;  // one row's INSERT with `per_row` placeholders
+    std::size_t per_row = 0;
+  };
+  struct Stats {
+    std::uint64_t batches = 0;
+    std::uint64_t operations = 0;
+    std::uint64_t largest_batch = 0;
+  };
+
+  GroupCommitter(store::Store& store, std::vector<BulkStatement> bulk, std::size_t max_batch);
+  ~GroupCommitter();
+  GroupCommitter(const GroupCommitter&) = delete;
+  GroupCommitter& operator=(const GroupCommitter&) = delete;
+
+  // `row` must have bulk[statement].per_row values (else `done` gets kInternal).
+  void submit_row(int statement, std::vector<store::Value> row, Done done);
+  void submit(Apply apply, Done done);
+  // Submits and waits for the commit.
+  Status run(Apply apply);
+
+  void stop();
+  Stats stats() const;
+
+ private:
+  struct Op {
+    int statement = -1;
+    std::vector<store::Value> row;
+    Apply apply;
+    Done done;
+  };
+  void enqueue(Op op);
+  void loop();
+  Status apply_batch(std::vector<Op>& ops);
+
+  store::Store& store_;
+  std::vector<BulkStatement> bulk_;
+  std::size_t max_batch_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Op> queue_;
+  bool stopping_ = false;
+  Stats stats_;
+  std::thread thread_;
+};
+
+}  // namespace charter::consent
