@@ -6,6 +6,8 @@ void register_areas(CLI::App& app, Action& action) {
   CLI::App* policy = register_policy_commands(app, action);
   (void)policy;
   register_dsr_commands(app, action);
+  register_consent_commands(app, action);
+  register_staff_commands(app, action);
 }
 
 }  // namespace charter::cli

@@ -17,5 +17,9 @@ void register_areas(CLI::App& app, Action& action);
 CLI::App* register_policy_commands(CLI::App& app, Action& action);
 // `charter dsr ...`.
 CLI::App* register_dsr_commands(CLI::App& app, Action& action);
+// `charter consent ...` (consent_cmd.cc).
+CLI::App* register_consent_commands(CLI::App& app, Action& action);
+// `charter staff ...` (staff_cmd.cc).
+CLI::App* register_staff_commands(CLI::App& app, Action& action);
 
 }  // namespace charter::cli
