@@ -55,13 +55,15 @@ void print_event(consent::ConsentLedger& ledger, const consent::ConsentEvent& e,
               e.channel.c_str(), e.language.c_str(), policy::short_version(e.policy_version).c_str(),
               opt_time(e.expires_at).c_str(), e.gpc ? "yes" : "no");
   if (evidence) {
-    auto ip = ledger.open_ip(e);
-    auto ua = ledger.open_user_agent(e);
-    std::printf("\tip=%s\tuser_agent=%s",
-                ip.ok() ? ip->value_or("-").c_str() : "(cannot open)",
-                ua.ok() ? ua->value_or("-").c_str() : "(cannot open)");
+    auto ev = ledger.open_evidence(e);
+    if (ev.ok()) {
+      std::printf("\tip=%s\tuser_agent=%s", ev->ip.value_or("-").c_str(),
+                  ev->user_agent.value_or("-").c_str());
+    } else {
+      std::printf("\tevidence=(cannot open: %s)", error_slug(ev.error().code).data());
+    }
   } else {
-    std::printf("\tevidence=%s", e.sealed_ip || e.sealed_user_agent ? "sealed" : "none");
+    std::printf("\tevidence=%s", e.sealed_evidence ? "sealed" : "none");
   }
   std::printf("\n");
 }

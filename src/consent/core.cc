@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "consent/ledger.h"
 #include "core/id.h"
+#include "crypto/hash.h"
 #include "crypto/ad.h"
 #include "crypto/seal.h"
 
@@ -11,10 +13,7 @@ namespace {
 
 std::vector<GroupCommitter::BulkStatement> bulk_statements() {
   return {
-      {"INSERT INTO consent_events (subject_id, event_id, purpose, seq, kind, at, channel, "
-       "language, notice_sha256, policy_version, expires_at, gpc, key_version, ip, user_agent) "
-       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-       15},
+      {std::string(kInsertEventSql), 14},
   };
 }
 
@@ -29,7 +28,22 @@ LedgerCore::LedgerCore(store::Store& store, std::shared_ptr<const policy::Policy
       random_(random),
       keys_(std::move(keys)),
       on_change_(std::move(on_change)),
-      committer_(std::make_unique<GroupCommitter>(store, bulk_statements(), max_batch)) {}
+      committer_(std::make_unique<GroupCommitter>(store, bulk_statements(), max_batch)) {
+  for (const auto& p : policy_->purposes) {
+    if (!p.consent) continue;
+    for (const auto& [lang, text] : p.consent->notice.by_lang) {
+      auto digest = crypto::sha256(crypto::as_bytes(text));
+      notice_hashes_[p.id + "/" + lang] = Bytes(digest.begin(), digest.end());
+    }
+  }
+}
+
+Bytes LedgerCore::notice_hash(const policy::Purpose& purpose, const std::string& language) const {
+  auto it = notice_hashes_.find(purpose.id + "/" + language);
+  if (it != notice_hashes_.end()) return it->second;
+  auto digest = crypto::sha256(crypto::as_bytes(purpose.consent->notice.in(language)));
+  return Bytes(digest.begin(), digest.end());
+}
 
 std::string LedgerCore::new_id(std::string_view prefix) {
   std::lock_guard lock(random_mu_);
@@ -71,6 +85,52 @@ Bytes LedgerCore::seal_with(const crypto::SecretKey& key, crypto::ByteView plain
                             crypto::ByteView ad) {
   std::lock_guard lock(random_mu_);
   return crypto::seal(key, plaintext, ad, random_);
+}
+
+namespace {
+constexpr std::string_view kColumnEvidence = "consent_events.evidence";
+}  // namespace
+
+std::optional<Bytes> LedgerCore::seal_evidence(const Evidence& evidence,
+                                               std::string_view subject_id,
+                                               std::string_view event_id) {
+  const bool ip = evidence.ip && !evidence.ip->empty();
+  const bool ua = evidence.user_agent && !evidence.user_agent->empty();
+  if (!ip && !ua) return std::nullopt;
+  crypto::AdBuilder plain;
+  plain.add(ip ? "1" : "0").add(ip ? *evidence.ip : "").add(ua ? "1" : "0");
+  plain.add(ua ? *evidence.user_agent : "");
+  return seal(crypto::as_chars(plain.bytes()), subject_id, kColumnEvidence, event_id);
+}
+
+Result<EvidenceDetails> LedgerCore::open_evidence(crypto::ByteView sealed,
+                                                  std::string_view subject_id,
+                                                  std::uint32_t key_version,
+                                                  std::string_view event_id) const {
+  CHARTER_TRY(auto plain, open(sealed, subject_id, kColumnEvidence, key_version, event_id));
+  auto parts = split_canonical(crypto::as_bytes(plain));
+  if (!parts || parts->size() != 4) {
+    return make_error(Errc::kIntegrity, "consent evidence: malformed");
+  }
+  EvidenceDetails d;
+  if ((*parts)[0] == "1") d.ip = (*parts)[1];
+  if ((*parts)[2] == "1") d.user_agent = (*parts)[3];
+  return d;
+}
+
+std::optional<std::vector<std::string>> split_canonical(crypto::ByteView bytes) {
+  std::vector<std::string> parts;
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    if (bytes.size() - i < 4) return std::nullopt;
+    std::size_t n = (std::size_t{bytes[i]} << 24) | (std::size_t{bytes[i + 1]} << 16) |
+                    (std::size_t{bytes[i + 2]} << 8) | std::size_t{bytes[i + 3]};
+    i += 4;
+    if (bytes.size() - i < n) return std::nullopt;
+    parts.emplace_back(reinterpret_cast<const char*>(bytes.data() + i), n);
+    i += n;
+  }
+  return parts;
 }
 
 Result<std::string> LedgerCore::open(crypto::ByteView sealed, std::string_view subject_id,
@@ -137,7 +197,13 @@ std::string shown_name(std::string_view name) {
             std::all_of(name.begin(), name.end(), [](char c) {
               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
             });
-  return ok ? "'" + std::string(name) + "'" : std::string("(not shown)");
+  if (!ok) return "(not shown)";
+  std::string out;
+  out.reserve(name.size() + 2);
+  out.push_back('\'');
+  out.append(name);
+  out.push_back('\'');
+  return out;
 }
 
 Result<std::optional<Timestamp>> opt_time(const store::Rows& rows, int col) {

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -44,6 +45,8 @@ class LedgerCore {
   const ConsentKeys& keys() const { return keys_; }
   GroupCommitter& committer() { return *committer_; }
 
+  // SHA-256 of the purpose's consent notice in `language` (computed once at construction).
+  Bytes notice_hash(const policy::Purpose& purpose, const std::string& language) const;
   std::string new_id(std::string_view prefix);
   void fill_random(std::span<std::uint8_t> out);
   std::int64_t next_seq(Timestamp now);
@@ -53,6 +56,13 @@ class LedgerCore {
   // Seals `plaintext` under the evidence key with AD (subject, column, key version, item id).
   Bytes seal(std::string_view plaintext, std::string_view subject_id, std::string_view column,
              std::string_view item_id);
+  // Seals the IP address and user agent of `evidence` together (nullopt when both are absent or
+  // empty), AD (subject, "consent_events.evidence", key version, event id).
+  std::optional<Bytes> seal_evidence(const Evidence& evidence, std::string_view subject_id,
+                                     std::string_view event_id);
+  Result<EvidenceDetails> open_evidence(crypto::ByteView sealed, std::string_view subject_id,
+                                        std::uint32_t key_version,
+                                        std::string_view event_id) const;
   // Seals under another ledger key (the unsubscribe payload key), nonce from the Random.
   Bytes seal_with(const crypto::SecretKey& key, crypto::ByteView plaintext, crypto::ByteView ad);
   // Opens a sealed column. Errors: kIntegrity (altered, moved), kUnsupported (unknown version).
@@ -75,6 +85,7 @@ class LedgerCore {
   std::mutex random_mu_;
   ConsentKeys keys_;
   std::function<void(const Change&)> on_change_;
+  std::map<std::string, Bytes> notice_hashes_;  // "<purpose>/<language>"
   std::atomic<std::int64_t> last_seq_{0};
   std::unique_ptr<GroupCommitter> committer_;
 };
@@ -82,6 +93,10 @@ class LedgerCore {
 // A name from the policy namespace (purpose, channel) safe to repeat in an error message:
 // [a-z0-9_], at most 64 characters; otherwise "(not shown)".
 std::string shown_name(std::string_view name);
+
+// Decodes a canonical list (crypto/ad.h encoding: 4-byte big-endian length, then bytes);
+// nullopt if malformed.
+std::optional<std::vector<std::string>> split_canonical(crypto::ByteView bytes);
 
 // Reading helpers over Rows (columns by index).
 Result<std::optional<Timestamp>> opt_time(const store::Rows& rows, int col);

@@ -8,9 +8,6 @@
 namespace charter::consent {
 namespace {
 
-constexpr std::string_view kColumnIp = "consent_events.ip";
-constexpr std::string_view kColumnUserAgent = "consent_events.user_agent";
-
 Result<std::optional<ConsentEvent>> latest_event(store::Transaction& tx, const std::string& subject,
                                                  const std::string& purpose) {
   CHARTER_TRY(auto rows, tx.query("SELECT " + std::string(kEventColumns) +
@@ -83,15 +80,10 @@ Result<GpcOutcome> apply_gpc(ConsentLedger& ledger, std::string_view subject_id,
       e.policy_version = c->policy().version;
       e.gpc = true;
       e.key_version = c->keys().version;
-      if (evidence.ip && !evidence.ip->empty())
-        e.sealed_ip = c->seal(*evidence.ip, subject, kColumnIp, e.event_id);
-      if (evidence.user_agent && !evidence.user_agent->empty())
-        e.sealed_user_agent = c->seal(*evidence.user_agent, subject, kColumnUserAgent, e.event_id);
-      auto row = event_row(e);
-      std::vector<store::Param> params(row.begin(), row.end());
-      CHARTER_TRY(auto n, tx.exec("INSERT INTO consent_events (" + std::string(kEventColumns) +
-                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                  params));
+      e.sealed_evidence = c->seal_evidence(evidence, subject, e.event_id);
+      std::vector<store::Param> params;
+      append_event_params(e, params);
+      CHARTER_TRY(auto n, tx.exec(kInsertEventSql, params));
       (void)n;
       outcome->withdrawn.push_back(p->id);
     }

@@ -1,8 +1,19 @@
 #include "consent/group_commit.h"
 
+#include <time.h>
+
 #include <future>
 
 namespace charter::consent {
+namespace {
+
+double thread_cpu_us() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+}  // namespace
 
 GroupCommitter::GroupCommitter(store::Store& store, std::vector<BulkStatement> bulk,
                                std::size_t max_batch)
@@ -36,7 +47,7 @@ void GroupCommitter::enqueue(Op op) {
       return;
     }
   }
-  if (op.done) op.done(make_error(Errc::kUnavailable, "consent ledger is shutting down"));
+  op.finish(make_error(Errc::kUnavailable, "consent ledger is shutting down"));
 }
 
 void GroupCommitter::submit_row(int statement, std::vector<store::Value> row, Done done) {
@@ -76,17 +87,17 @@ void GroupCommitter::loop() {
         queue_.pop_front();
       }
     }
+    const double cpu0 = thread_cpu_us();
     Status st = apply_batch(batch);
-    {
-      std::lock_guard lock(mu_);
-      ++stats_.batches;
-      stats_.operations += batch.size();
-      if (batch.size() > stats_.largest_batch) stats_.largest_batch = batch.size();
-    }
-    for (auto& op : batch) {
-      if (op.done) op.done(st);
-    }
+    for (auto& op : batch) op.finish(st);
+    const std::size_t n = batch.size();
     batch.clear();
+    const double cpu = thread_cpu_us() - cpu0;
+    std::lock_guard lock(mu_);
+    ++stats_.batches;
+    stats_.operations += n;
+    if (n > stats_.largest_batch) stats_.largest_batch = n;
+    stats_.writer_cpu_us += cpu;
   }
 }
 
@@ -108,15 +119,22 @@ Status GroupCommitter::apply_batch(std::vector<Op>& ops) {
       CHARTER_TRY_STATUS(op.apply(tx));
       continue;
     }
-    if (op.statement < 0 || op.statement >= static_cast<int>(bulk_.size()) ||
-        op.row.size() != bulk_[op.statement].per_row) {
-      return make_error(Errc::kInternal, "group commit: row does not match its statement");
+    if (op.statement < 0 || op.statement >= static_cast<int>(bulk_.size())) {
+      return make_error(Errc::kInternal, "group commit: unknown statement");
     }
     if (pending != op.statement) {
       CHARTER_TRY_STATUS(flush());
       pending = op.statement;
     }
-    for (const auto& v : op.row) params.emplace_back(v);
+    const std::size_t before = params.size();
+    if (op.append) {
+      op.append(op.payload.get(), params);
+    } else {
+      for (const auto& v : op.row) params.emplace_back(v);
+    }
+    if (params.size() - before != bulk_[op.statement].per_row) {
+      return make_error(Errc::kInternal, "group commit: row does not match its statement");
+    }
   }
   CHARTER_TRY_STATUS(flush());
   return tx.commit();

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -47,6 +48,7 @@ class GroupCommitter {
     std::uint64_t batches = 0;
     std::uint64_t operations = 0;
     std::uint64_t largest_batch = 0;
+    double writer_cpu_us = 0;  // CPU time of the writer thread (statements, commits, callbacks)
   };
 
   GroupCommitter(store::Store& store, std::vector<BulkStatement> bulk, std::size_t max_batch);
@@ -56,6 +58,21 @@ class GroupCommitter {
 
   // `row` must have bulk[statement].per_row values (else `done` gets kInternal).
   void submit_row(int statement, std::vector<store::Value> row, Done done);
+  // The allocation-free fast path: `payload` owns the row's data; Append adds its per_row
+  // parameters (views into the payload) and Complete is called after the commit, on the writer
+  // thread. The committer keeps the payload alive until then.
+  template <typename T, void (*Append)(const T&, std::vector<store::Param>&),
+            void (*Complete)(T&, const Status&)>
+  void submit_payload(int statement, std::shared_ptr<T> payload) {
+    Op op;
+    op.statement = statement;
+    op.payload = std::move(payload);
+    op.append = [](const void* p, std::vector<store::Param>& out) {
+      Append(*static_cast<const T*>(p), out);
+    };
+    op.complete = [](void* p, const Status& st) { Complete(*static_cast<T*>(p), st); };
+    enqueue(std::move(op));
+  }
   void submit(Apply apply, Done done);
   // Submits and waits for the commit.
   Status run(Apply apply);
@@ -67,8 +84,15 @@ class GroupCommitter {
   struct Op {
     int statement = -1;
     std::vector<store::Value> row;
+    std::shared_ptr<void> payload;
+    void (*append)(const void*, std::vector<store::Param>&) = nullptr;
+    void (*complete)(void*, const Status&) = nullptr;
     Apply apply;
     Done done;
+    void finish(const Status& st) {
+      if (complete) complete(payload.get(), st);
+      if (done) done(st);
+    }
   };
   void enqueue(Op op);
   void loop();

@@ -1,7 +1,5 @@
 #include "consent/keys.h"
 
-#include <optional>
-
 #include "crypto/ad.h"
 #include "crypto/kdf.h"
 
@@ -18,13 +16,14 @@ Result<ConsentKeys> derive(const crypto::SecretKey& root, std::uint32_t version)
   return ConsentKeys{version, std::move(evidence), std::move(token_mac), std::move(token_seal)};
 }
 
-Result<std::optional<store::Bytes>> read_wrapped(store::Transaction& tx) {
+// The wrapped root, or empty when none is stored yet (a wrapped key is never empty).
+Result<store::Bytes> read_wrapped(store::Transaction& tx) {
   CHARTER_TRY(auto row, tx.query_one("SELECT wrapped FROM consent_keys WHERE name = ? AND "
                                      "version = ?",
                                      {kRootName, kRootVersion}));
-  if (!row) return std::optional<store::Bytes>();
+  if (!row) return store::Bytes();
   CHARTER_TRY(auto blob, (*row)[0].as_blob(0));
-  return std::optional<store::Bytes>(store::Bytes(blob.begin(), blob.end()));
+  return store::Bytes(blob.begin(), blob.end());
 }
 
 }  // namespace
@@ -35,17 +34,17 @@ Result<ConsentKeys> load_consent_keys(store::Store& store, const crypto::KeyRing
   {
     CHARTER_TRY(auto tx, store.read());
     CHARTER_TRY(auto wrapped, read_wrapped(tx));
-    if (wrapped) {
-      CHARTER_TRY(auto root, ring.unwrap(*wrapped, ad));
+    if (!wrapped.empty()) {
+      CHARTER_TRY(auto root, ring.unwrap(wrapped, ad));
       return derive(root, kRootVersion);
     }
   }
   CHARTER_TRY(auto tx, store.write());
   CHARTER_TRY_STATUS(tx.lock("charter.consent.keys"));
   CHARTER_TRY(auto wrapped, read_wrapped(tx));
-  if (wrapped) {  // another server created it meanwhile
+  if (!wrapped.empty()) {  // another server created it meanwhile
     tx.rollback();
-    CHARTER_TRY(auto root, ring.unwrap(*wrapped, ad));
+    CHARTER_TRY(auto root, ring.unwrap(wrapped, ad));
     return derive(root, kRootVersion);
   }
   auto root = crypto::SecretKey::generate(random);
@@ -63,8 +62,8 @@ Result<bool> rewrap_consent_keys(store::Store& store, const crypto::KeyRing& rin
   CHARTER_TRY(auto tx, store.write());
   CHARTER_TRY_STATUS(tx.lock("charter.consent.keys"));
   CHARTER_TRY(auto wrapped, read_wrapped(tx));
-  if (!wrapped || !ring.needs_rewrap(*wrapped)) return false;
-  CHARTER_TRY(auto w, ring.rewrap_to_current(*wrapped, ad, random));
+  if (wrapped.empty() || !ring.needs_rewrap(wrapped)) return false;
+  CHARTER_TRY(auto w, ring.rewrap_to_current(wrapped, ad, random));
   CHARTER_TRY(auto n, tx.exec("UPDATE consent_keys SET wrapped = ? WHERE name = ? AND version = ?",
                               {w, kRootName, kRootVersion}));
   (void)n;

@@ -3,7 +3,6 @@
 #include <future>
 
 #include "consent/schema.h"
-#include "crypto/hash.h"
 #include "policy/window.h"
 
 namespace charter::consent {
@@ -11,8 +10,6 @@ namespace {
 
 constexpr std::size_t kMaxIpBytes = 64;
 constexpr std::size_t kMaxUserAgentBytes = 1024;
-constexpr std::string_view kColumnIp = "consent_events.ip";
-constexpr std::string_view kColumnUserAgent = "consent_events.user_agent";
 
 std::string channel_list(const std::vector<std::string>& ids) {
   std::string out;
@@ -36,25 +33,21 @@ Result<std::int64_t> max_seq(store::Store& store) {
 
 }  // namespace
 
-std::vector<store::Value> event_row(const ConsentEvent& e) {
-  std::vector<store::Value> row;
-  row.reserve(15);
-  row.emplace_back(e.subject_id);
-  row.emplace_back(e.event_id);
-  row.emplace_back(e.purpose);
-  row.emplace_back(e.seq);
-  row.emplace_back(to_string(e.kind));
-  row.emplace_back(to_unix_micros(e.at));
-  row.emplace_back(e.channel);
-  row.emplace_back(e.language);
-  row.push_back(e.notice_sha256 ? store::Value(*e.notice_sha256) : store::Value());
-  row.emplace_back(e.policy_version);
-  row.push_back(e.expires_at ? store::Value(to_unix_micros(*e.expires_at)) : store::Value());
-  row.emplace_back(e.gpc ? 1 : 0);
-  row.emplace_back(static_cast<std::int64_t>(e.key_version));
-  row.push_back(e.sealed_ip ? store::Value(*e.sealed_ip) : store::Value());
-  row.push_back(e.sealed_user_agent ? store::Value(*e.sealed_user_agent) : store::Value());
-  return row;
+void append_event_params(const ConsentEvent& e, std::vector<store::Param>& out) {
+  out.emplace_back(e.subject_id);
+  out.emplace_back(e.event_id);
+  out.emplace_back(e.purpose);
+  out.emplace_back(e.seq);
+  out.emplace_back(to_string(e.kind));
+  out.emplace_back(to_unix_micros(e.at));
+  out.emplace_back(e.channel);
+  out.emplace_back(e.language);
+  out.push_back(e.notice_sha256 ? store::Param(*e.notice_sha256) : store::Param());
+  out.emplace_back(e.policy_version);
+  out.push_back(e.expires_at ? store::Param(to_unix_micros(*e.expires_at)) : store::Param());
+  out.emplace_back(e.gpc ? 1 : 0);
+  out.emplace_back(static_cast<std::int64_t>(e.key_version));
+  out.push_back(e.sealed_evidence ? store::Param(*e.sealed_evidence) : store::Param());
 }
 
 Result<ConsentEvent> read_event(const store::Rows& rows) {
@@ -78,8 +71,7 @@ Result<ConsentEvent> read_event(const store::Rows& rows) {
   e.gpc = gpc != 0;
   CHARTER_TRY(auto kv, rows.get_int(12));
   e.key_version = static_cast<std::uint32_t>(kv);
-  CHARTER_TRY(e.sealed_ip, opt_blob(rows, 13));
-  CHARTER_TRY(e.sealed_user_agent, opt_blob(rows, 14));
+  CHARTER_TRY(e.sealed_evidence, opt_blob(rows, 13));
   return e;
 }
 
@@ -100,9 +92,9 @@ Result<std::unique_ptr<ConsentLedger>> ConsentLedger::open(
 
 ConsentLedger::~ConsentLedger() = default;
 
-Result<ConsentLedger::Prepared> ConsentLedger::prepare(EventKind kind, std::string_view subject_id,
-                                                       std::string_view purpose_id,
-                                                       const Evidence& evidence) {
+Result<ConsentEvent> ConsentLedger::prepare(EventKind kind, std::string_view subject_id,
+                                            std::string_view purpose_id,
+                                            const Evidence& evidence) {
   auto& core = *core_;
   CHARTER_TRY_STATUS(LedgerCore::check_subject_id(subject_id));
   CHARTER_TRY(const policy::Purpose* purpose, core.find_purpose(purpose_id));
@@ -142,8 +134,7 @@ Result<ConsentLedger::Prepared> ConsentLedger::prepare(EventKind kind, std::stri
     return make_error(Errc::kInvalidArgument, "user agent: longer than 1024 bytes");
   }
 
-  Prepared p;
-  auto& e = p.event;
+  ConsentEvent e;
   e.event_id = core.new_id("cev");
   e.subject_id = std::string(subject_id);
   e.purpose = purpose->id;
@@ -156,21 +147,39 @@ Result<ConsentLedger::Prepared> ConsentLedger::prepare(EventKind kind, std::stri
   e.gpc = evidence.gpc;
   e.key_version = core.keys().version;
   if (kind == EventKind::kGiven) {
-    auto digest = crypto::sha256(crypto::as_bytes(terms.notice.in(language)));
-    e.notice_sha256 = Bytes(digest.begin(), digest.end());
+    e.notice_sha256 = core.notice_hash(*purpose, language);
     if (terms.expiry && !terms.expiry->is_zero()) {
       e.expires_at = policy::add_duration(e.at, *terms.expiry);
     }
   }
-  if (evidence.ip && !evidence.ip->empty()) {
-    e.sealed_ip = core.seal(*evidence.ip, e.subject_id, kColumnIp, e.event_id);
-  }
-  if (evidence.user_agent && !evidence.user_agent->empty()) {
-    e.sealed_user_agent = core.seal(*evidence.user_agent, e.subject_id, kColumnUserAgent, e.event_id);
-  }
-  p.row = event_row(e);
-  return p;
+  e.sealed_evidence = core.seal_evidence(evidence, e.subject_id, e.event_id);
+  return e;
 }
+
+namespace {
+
+// One event on its way to the writer: the event (which the insert's parameters point into) and
+// who to tell once it is durable.
+struct PendingEvent {
+  ConsentEvent event;
+  ConsentLedger::EventCallback done;
+  LedgerCore* core = nullptr;
+};
+
+void append_pending(const PendingEvent& p, std::vector<store::Param>& out) {
+  append_event_params(p.event, out);
+}
+
+void complete_pending(PendingEvent& p, const Status& st) {
+  if (!st.ok()) {
+    p.done(st.error());
+    return;
+  }
+  p.core->changed({Change::Kind::kConsent, p.event.subject_id, p.event.purpose});
+  p.done(std::move(p.event));
+}
+
+}  // namespace
 
 void ConsentLedger::record_async(EventKind kind, std::string_view subject_id,
                                  std::string_view purpose, const Evidence& evidence,
@@ -180,18 +189,10 @@ void ConsentLedger::record_async(EventKind kind, std::string_view subject_id,
     done(std::move(prepared).error());
     return;
   }
-  auto event = std::make_shared<ConsentEvent>(std::move(prepared->event));
-  LedgerCore* core = core_.get();
-  core->committer().submit_row(kInsertEvent, std::move(prepared->row),
-                               [event, core, done = std::move(done)](const Status& st) {
-                                 if (!st.ok()) {
-                                   done(st.error());
-                                   return;
-                                 }
-                                 core->changed({Change::Kind::kConsent, event->subject_id,
-                                                event->purpose});
-                                 done(std::move(*event));
-                               });
+  auto pending = std::make_shared<PendingEvent>(
+      PendingEvent{std::move(prepared).value(), std::move(done), core_.get()});
+  core_->committer().submit_payload<PendingEvent, append_pending, complete_pending>(
+      kInsertEvent, std::move(pending));
 }
 
 Result<ConsentEvent> ConsentLedger::record(EventKind kind, std::string_view subject_id,
@@ -270,17 +271,9 @@ Result<ConsentEvent> ConsentLedger::event(std::string_view subject_id, std::stri
   return e;
 }
 
-Result<std::optional<std::string>> ConsentLedger::open_ip(const ConsentEvent& e) const {
-  if (!e.sealed_ip) return std::optional<std::string>();
-  CHARTER_TRY(auto v, core_->open(*e.sealed_ip, e.subject_id, kColumnIp, e.key_version, e.event_id));
-  return std::optional<std::string>(std::move(v));
-}
-
-Result<std::optional<std::string>> ConsentLedger::open_user_agent(const ConsentEvent& e) const {
-  if (!e.sealed_user_agent) return std::optional<std::string>();
-  CHARTER_TRY(auto v, core_->open(*e.sealed_user_agent, e.subject_id, kColumnUserAgent,
-                                  e.key_version, e.event_id));
-  return std::optional<std::string>(std::move(v));
+Result<EvidenceDetails> ConsentLedger::open_evidence(const ConsentEvent& e) const {
+  if (!e.sealed_evidence) return EvidenceDetails{};
+  return core_->open_evidence(*e.sealed_evidence, e.subject_id, e.key_version, e.event_id);
 }
 
 Result<int> ConsentLedger::record_expiries(int limit) {
@@ -334,11 +327,9 @@ Result<int> ConsentLedger::record_expiries(int limit) {
       e.policy_version = core->policy().version;
       e.expires_at = given.expires_at;
       e.key_version = core->keys().version;
-      auto row = event_row(e);
-      std::vector<store::Param> params(row.begin(), row.end());
-      CHARTER_TRY(auto n, tx.exec("INSERT INTO consent_events (" + std::string(kEventColumns) +
-                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                  params));
+      std::vector<store::Param> params;
+      append_event_params(e, params);
+      CHARTER_TRY(auto n, tx.exec(kInsertEventSql, params));
       (void)n;
       ++*written;
       changes->push_back({Change::Kind::kConsent, e.subject_id, e.purpose});

@@ -2,8 +2,8 @@
 //
 // Events per (subject, purpose): given, withdrawn, expired, with evidence: time (injected
 // clock), channel, SHA-256 of the policy's consent notice in the language shown, policy version,
-// optional IP address and user agent sealed under the ledger key (AD: subject, column, key
-// version, event id), and expiry (the purpose's `consent.expiry`, e.g. P13M for cookies). The
+// optional IP address and user agent sealed together under the ledger key (AD: subject, column,
+// key version, event id), and expiry (the purpose's `consent.expiry`, e.g. P13M for cookies). The
 // current state is the latest event, with expiry computed at read time; history is never
 // rewritten: events are only inserted, and only erase_subject() deletes rows.
 //
@@ -79,10 +79,9 @@ class ConsentLedger {
                                             std::string_view purpose = {});
   // One event. kNotFound if absent.
   Result<ConsentEvent> event(std::string_view subject_id, std::string_view event_id);
-  // Opens the sealed evidence of an event (nullopt when none was recorded). kIntegrity if a
-  // sealed value was altered or moved.
-  Result<std::optional<std::string>> open_ip(const ConsentEvent& event) const;
-  Result<std::optional<std::string>> open_user_agent(const ConsentEvent& event) const;
+  // Opens the sealed evidence of an event (both unset when none was recorded). kIntegrity if
+  // it was altered or moved to another event or subject.
+  Result<EvidenceDetails> open_evidence(const ConsentEvent& event) const;
 
   // Writes an `expired` event for each given consent whose expiry has passed and that is still
   // the latest event of its purpose (at most `limit` per call; call again while it returns
@@ -108,11 +107,7 @@ class ConsentLedger {
 
  private:
   explicit ConsentLedger(std::unique_ptr<LedgerCore> core) : core_(std::move(core)) {}
-  struct Prepared {
-    ConsentEvent event;
-    std::vector<store::Value> row;
-  };
-  Result<Prepared> prepare(EventKind kind, std::string_view subject_id, std::string_view purpose,
+  Result<ConsentEvent> prepare(EventKind kind, std::string_view subject_id, std::string_view purpose,
                            const Evidence& evidence);
   Result<ConsentEvent> record(EventKind kind, std::string_view subject_id,
                               std::string_view purpose, const Evidence& evidence);
@@ -120,12 +115,17 @@ class ConsentLedger {
   std::unique_ptr<LedgerCore> core_;
 };
 
-// Builds the insert row of an event (15 values in the order of the consent_events insert).
-std::vector<store::Value> event_row(const ConsentEvent& e);
+// Appends the 14 parameters of the consent_events insert (views into `e`, which must outlive
+// their use), in the order of kEventColumns.
+void append_event_params(const ConsentEvent& e, std::vector<store::Param>& out);
+inline constexpr std::string_view kInsertEventSql =
+    "INSERT INTO consent_events (subject_id, event_id, purpose, seq, kind, at, channel, "
+    "language, notice_sha256, policy_version, expires_at, gpc, key_version, evidence) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 // Column list matching read_event().
 inline constexpr std::string_view kEventColumns =
     "subject_id, event_id, purpose, seq, kind, at, channel, language, notice_sha256, "
-    "policy_version, expires_at, gpc, key_version, ip, user_agent";
+    "policy_version, expires_at, gpc, key_version, evidence";
 Result<ConsentEvent> read_event(const store::Rows& rows);
 
 }  // namespace charter::consent

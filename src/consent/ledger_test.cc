@@ -42,19 +42,27 @@ TEST_P(Ledger, GiveRecordsEvidence) {
   EXPECT_EQ(stored.seq, e.seq);
   EXPECT_EQ(stored.notice_sha256, e.notice_sha256);
   EXPECT_EQ(stored.policy_version, e.policy_version);
-  ASSERT_TRUE(stored.sealed_ip);
-  ASSERT_OK_AND_ASSIGN(auto ip, ledger_->open_ip(stored));
-  EXPECT_EQ(ip, std::optional<std::string>("203.0.113.7"));
-  ASSERT_OK_AND_ASSIGN(auto ua, ledger_->open_user_agent(stored));
-  EXPECT_EQ(ua, std::optional<std::string>("Mozilla/5.0 (X11; Linux x86_64)"));
+  ASSERT_TRUE(stored.sealed_evidence);
+  ASSERT_OK_AND_ASSIGN(auto opened, ledger_->open_evidence(stored));
+  EXPECT_EQ(opened.ip, std::optional<std::string>("203.0.113.7"));
+  EXPECT_EQ(opened.user_agent, std::optional<std::string>("Mozilla/5.0 (X11; Linux x86_64)"));
 
   // Sealed evidence is bound to its subject and event: moved to another event it fails.
   auto moved = stored;
   moved.event_id = "cev_00000000000000000000000000";
-  EXPECT_ERRC(ledger_->open_ip(moved), Errc::kIntegrity);
+  EXPECT_ERRC(ledger_->open_evidence(moved), Errc::kIntegrity);
   auto other = stored;
   other.subject_id = subject();
-  EXPECT_ERRC(ledger_->open_user_agent(other), Errc::kIntegrity);
+  EXPECT_ERRC(ledger_->open_evidence(other), Errc::kIntegrity);
+  // An IP alone is kept as such; no evidence, none stored.
+  Evidence ip_only = via("privacy_center");
+  ip_only.ip = "2001:db8::1";
+  ASSERT_OK_AND_ASSIGN(auto e2, ledger_->give(s, "prospecting", ip_only));
+  ASSERT_OK_AND_ASSIGN(auto o2, ledger_->open_evidence(e2));
+  EXPECT_EQ(o2.ip, std::optional<std::string>("2001:db8::1"));
+  EXPECT_FALSE(o2.user_agent);
+  ASSERT_OK_AND_ASSIGN(auto e3, ledger_->give(s, "prospecting", via("api")));
+  EXPECT_FALSE(e3.sealed_evidence);
 
   // The French notice has another hash.
   ASSERT_OK_AND_ASSIGN(auto fr, ledger_->give(s, "prospecting", via("privacy_center")));

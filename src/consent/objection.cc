@@ -126,7 +126,7 @@ Result<std::vector<ObjectionEvent>> read_objections(store::Transaction& tx,
 }
 
 Status insert_objection(store::Transaction& tx, const ObjectionEvent& e) {
-  std::optional<store::Bytes> reason = e.sealed_reason;
+  const store::Param reason = e.sealed_reason ? store::Param(*e.sealed_reason) : store::Param();
   CHARTER_TRY(auto n, tx.exec("INSERT INTO consent_objections (" + std::string(kColumns) +
                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                               {e.subject_id, e.event_id, e.purpose, e.seq, to_string(e.kind),

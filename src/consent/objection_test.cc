@@ -140,8 +140,8 @@ TEST_P(Objection, GpcWithdrawsProspectingOnly) {
   ASSERT_OK_AND_ASSIGN(auto hist, ledger_->history(s, "prospecting"));
   ASSERT_EQ(hist.size(), 2u);
   EXPECT_EQ(hist[1].channel, "privacy_center");
-  ASSERT_OK_AND_ASSIGN(auto ip, ledger_->open_ip(hist[1]));
-  EXPECT_EQ(ip, std::optional<std::string>("198.51.100.9"));
+  ASSERT_OK_AND_ASSIGN(auto ev2, ledger_->open_evidence(hist[1]));
+  EXPECT_EQ(ev2.ip, std::optional<std::string>("198.51.100.9"));
 
   // Repeated requests with the header write nothing more.
   ASSERT_OK_AND_ASSIGN(auto again, apply_gpc(*ledger_, s));

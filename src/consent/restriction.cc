@@ -113,9 +113,8 @@ Result<RestrictionEvent> Restrictions::append(std::string_view subject_id, Restr
     }
     e->at = core->clock().now();
     e->seq = core->next_seq(e->at);
-    std::optional<store::Bytes> note = e->sealed_note;
-    std::optional<std::string> ground_name;
-    if (e->ground) ground_name = to_string(*e->ground);
+    const store::Param note = e->sealed_note ? store::Param(*e->sealed_note) : store::Param();
+    const store::Param ground_name = e->ground ? store::Param(to_string(*e->ground)) : store::Param();
     CHARTER_TRY(auto n, tx.exec("INSERT INTO consent_restrictions (" + std::string(kColumns) +
                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 {e->subject_id, e->event_id, e->seq, to_string(e->kind),

@@ -1,10 +1,13 @@
 #include "consent/schema.h"
 
+#include <string>
+
 namespace charter::consent {
 namespace {
 
 // Version 1. Times are microseconds since the Unix epoch (UTC); `seq` orders the events of one
-// subject (docs/CONSENT.md). Sealed columns ({blob}) are XChaCha20-Poly1305 under the ledger
+// subject (docs/CONSENT.md); the primary key (subject, purpose, seq, event id) is also the order
+// in which the state and the history are read. Sealed columns ({blob}) are XChaCha20-Poly1305 under the ledger
 // key with AD (subject, column, key version, event id).
 constexpr std::string_view kV1 = R"sql(
 -- Reference table (owned by no subject): the ledger root key, wrapped by the key ring.
@@ -28,10 +31,8 @@ CREATE TABLE consent_events (
   expires_at BIGINT,
   gpc BIGINT NOT NULL CHECK (gpc IN (0, 1)),
   key_version BIGINT NOT NULL,
-  ip {blob},
-  user_agent {blob},
-  PRIMARY KEY (subject_id, event_id));
-CREATE INDEX consent_events_order ON consent_events (subject_id, purpose, seq);
+  evidence {blob},
+  PRIMARY KEY (subject_id, purpose, seq, event_id)){table_options};
 CREATE INDEX consent_events_expiry ON consent_events (expires_at)
   WHERE kind = 'given' AND expires_at IS NOT NULL;
 CREATE TABLE consent_unsubscribe_uses (
@@ -88,13 +89,23 @@ CREATE TABLE consent_meta (
   value BIGINT NOT NULL,
   PRIMARY KEY (name)))sql";
 
-constexpr store::Migration kMigrations[] = {
-    {1, "consent ledger, objections, restrictions, signals", kV1},
-};
+std::string with_table_options(std::string_view clause) {
+  std::string sql(kV1);
+  const std::string token = "{table_options}";
+  sql.replace(sql.find(token), token.size(), clause);
+  return sql;
+}
 
 }  // namespace
 
-std::span<const store::Migration> migrations() { return kMigrations; }
+std::span<const store::Migration> migrations() {
+  static const std::string sqlite = with_table_options("");
+  static const std::string postgres = with_table_options("");
+  static const store::Migration list[] = {
+      {1, "consent ledger, objections, restrictions, signals", sqlite, postgres},
+  };
+  return list;
+}
 
 Result<int> migrate_consent(store::Store& store, const Clock& clock) {
   return store::migrate(store, kComponent, migrations(), clock);

@@ -2,7 +2,7 @@
 // objection (art. 21), restriction (art. 18) and the GPC signal (docs/CONSENT.md).
 //
 // Contract: plain values, no I/O. Subjects are opaque ids ("sub_..."), staff are "stf_..." ids;
-// nothing here holds personal data in clear: IP address, user agent, objection grounds and
+// nothing here holds personal data in clear: IP address and user agent, objection grounds and
 // restriction notes stay sealed (the `sealed_*` members) until the ledger opens them.
 // The names given by to_string() are the stable names stored in the database and used in
 // receipts, CLI output and the API. Thread safety: plain values.
@@ -52,8 +52,14 @@ struct ConsentEvent {
   std::optional<Timestamp> expires_at;  // given events whose purpose sets `consent.expiry`
   bool gpc = false;  // given: asked with Sec-GPC: 1; withdrawn: caused by the GPC signal
   std::uint32_t key_version = 0;
-  std::optional<Bytes> sealed_ip;
-  std::optional<Bytes> sealed_user_agent;
+  // IP address and user agent, sealed together (nullopt when neither was given).
+  std::optional<Bytes> sealed_evidence;
+};
+
+// The opened evidence of an event.
+struct EvidenceDetails {
+  std::optional<std::string> ip;
+  std::optional<std::string> user_agent;
 };
 
 struct ConsentState {

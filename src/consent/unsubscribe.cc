@@ -31,22 +31,6 @@ Status check_one_click(const LedgerCore& core, const policy::Purpose& purpose, E
   return ok_status();
 }
 
-// Canonical list decoding (crypto/ad.h encoding: 4-byte big-endian length, then bytes).
-std::optional<std::vector<std::string>> split_parts(crypto::ByteView bytes) {
-  std::vector<std::string> parts;
-  std::size_t i = 0;
-  while (i < bytes.size()) {
-    if (bytes.size() - i < 4) return std::nullopt;
-    std::size_t n = (std::size_t{bytes[i]} << 24) | (std::size_t{bytes[i + 1]} << 16) |
-                    (std::size_t{bytes[i + 2]} << 8) | std::size_t{bytes[i + 3]};
-    i += 4;
-    if (bytes.size() - i < n) return std::nullopt;
-    parts.emplace_back(reinterpret_cast<const char*>(bytes.data() + i), n);
-    i += n;
-  }
-  return parts;
-}
-
 Error invalid_token() { return make_error(Errc::kUnauthenticated, "invalid token"); }
 
 }  // namespace
@@ -98,7 +82,7 @@ Result<ConsentEvent> OneClickUnsubscribe::unsubscribe(std::string_view token) {
   if (!sealed) return invalid_token();
   auto plain = crypto::open(core.keys().token_seal, *sealed, crypto::canonical_ad({kPayloadAd}));
   if (!plain) return invalid_token();
-  auto parts = split_parts(*plain);
+  auto parts = split_canonical(*plain);
   if (!parts || parts->size() != 3) return invalid_token();
   const std::string subject = (*parts)[0], purpose_id = (*parts)[1], token_id = (*parts)[2];
   if (!LedgerCore::check_subject_id(subject).ok() || token_id.size() != 32) return invalid_token();
@@ -139,11 +123,9 @@ Result<ConsentEvent> OneClickUnsubscribe::unsubscribe(std::string_view token) {
       *refusal = make_error(Errc::kAlreadyExists, "unsubscribe link already used");
       return ok_status();
     }
-    auto row = event_row(*e);
-    std::vector<store::Param> params(row.begin(), row.end());
-    CHARTER_TRY(auto n, tx.exec("INSERT INTO consent_events (" + std::string(kEventColumns) +
-                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                params));
+    std::vector<store::Param> params;
+    append_event_params(*e, params);
+    CHARTER_TRY(auto n, tx.exec(kInsertEventSql, params));
     (void)n;
     return ok_status();
   });

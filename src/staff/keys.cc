@@ -1,7 +1,5 @@
 #include "staff/keys.h"
 
-#include <optional>
-
 #include "crypto/ad.h"
 #include "crypto/kdf.h"
 
@@ -18,13 +16,14 @@ Result<StaffKeys> derive(const crypto::SecretKey& root) {
   return StaffKeys{kRootVersion, std::move(seal), std::move(email)};
 }
 
-Result<std::optional<store::Bytes>> read_wrapped(store::Transaction& tx) {
+// The wrapped root, or empty when none is stored yet (a wrapped key is never empty).
+Result<store::Bytes> read_wrapped(store::Transaction& tx) {
   CHARTER_TRY(auto row, tx.query_one("SELECT wrapped FROM staff_keys WHERE name = ? AND "
                                      "version = ?",
                                      {kRootName, kRootVersion}));
-  if (!row) return std::optional<store::Bytes>();
+  if (!row) return store::Bytes();
   CHARTER_TRY(auto blob, (*row)[0].as_blob(0));
-  return std::optional<store::Bytes>(store::Bytes(blob.begin(), blob.end()));
+  return store::Bytes(blob.begin(), blob.end());
 }
 
 }  // namespace
@@ -35,17 +34,17 @@ Result<StaffKeys> load_staff_keys(store::Store& store, const crypto::KeyRing& ri
   {
     CHARTER_TRY(auto tx, store.read());
     CHARTER_TRY(auto wrapped, read_wrapped(tx));
-    if (wrapped) {
-      CHARTER_TRY(auto root, ring.unwrap(*wrapped, ad));
+    if (!wrapped.empty()) {
+      CHARTER_TRY(auto root, ring.unwrap(wrapped, ad));
       return derive(root);
     }
   }
   CHARTER_TRY(auto tx, store.write());
   CHARTER_TRY_STATUS(tx.lock("charter.staff.keys"));
   CHARTER_TRY(auto wrapped, read_wrapped(tx));
-  if (wrapped) {
+  if (!wrapped.empty()) {
     tx.rollback();
-    CHARTER_TRY(auto root, ring.unwrap(*wrapped, ad));
+    CHARTER_TRY(auto root, ring.unwrap(wrapped, ad));
     return derive(root);
   }
   auto root = crypto::SecretKey::generate(random);
