@@ -13,7 +13,7 @@ namespace {
 
 std::vector<GroupCommitter::BulkStatement> bulk_statements() {
   return {
-      {std::string(kInsertEventSql), 14},
+      {"INSERT INTO consent_events (" + std::string(kEventColumns) + ") VALUES ", 14, 64},
   };
 }
 

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <future>
+#include <span>
 
 namespace charter::consent {
 namespace {
@@ -17,8 +18,21 @@ double thread_cpu_us() {
 
 GroupCommitter::GroupCommitter(store::Store& store, std::vector<BulkStatement> bulk,
                                std::size_t max_batch)
-    : store_(store), bulk_(std::move(bulk)), max_batch_(max_batch ? max_batch : 1) {
+    : store_(store), max_batch_(max_batch ? max_batch : 1) {
+  for (const auto& b : bulk) {
+    auto values = [&](std::size_t rows) {
+      std::string group = "(";
+      for (std::size_t i = 0; i < b.per_row; ++i) group += i ? ", ?" : "?";
+      group += ")";
+      std::string sql = b.insert_prefix;
+      for (std::size_t r = 0; r < rows; ++r) sql += (r ? ", " : "") + group;
+      return sql;
+    };
+    const std::size_t rows = b.rows_per_statement ? b.rows_per_statement : 1;
+    bulk_.push_back({values(1), values(rows), b.per_row, rows});
+  }
   thread_ = std::thread([this] { loop(); });
+  completer_ = std::thread([this] { complete_loop(); });
 }
 
 GroupCommitter::~GroupCommitter() { stop(); }
@@ -30,6 +44,7 @@ void GroupCommitter::stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (completer_.joinable()) completer_.join();
 }
 
 GroupCommitter::Stats GroupCommitter::stats() const {
@@ -78,7 +93,7 @@ void GroupCommitter::loop() {
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
+      if (queue_.empty()) break;  // stopping and drained
       std::size_t n = std::min(queue_.size(), max_batch_);
       batch.clear();
       batch.reserve(n);
@@ -89,15 +104,45 @@ void GroupCommitter::loop() {
     }
     const double cpu0 = thread_cpu_us();
     Status st = apply_batch(batch);
-    for (auto& op : batch) op.finish(st);
-    const std::size_t n = batch.size();
-    batch.clear();
+    {
+      // Counted before anyone is answered, so a caller that was answered sees its batch.
+      const std::size_t n = batch.size();
+      std::lock_guard lock(mu_);
+      ++stats_.batches;
+      stats_.operations += n;
+      if (n > stats_.largest_batch) stats_.largest_batch = n;
+      stats_.writer_cpu_us += thread_cpu_us() - cpu0;
+    }
+    {
+      std::lock_guard lock(done_mu_);
+      done_queue_.emplace_back(std::move(batch), std::move(st));
+    }
+    done_cv_.notify_one();
+    batch = std::vector<Op>();
+  }
+  {
+    std::lock_guard lock(done_mu_);
+    writer_finished_ = true;
+  }
+  done_cv_.notify_one();
+}
+
+void GroupCommitter::complete_loop() {
+  while (true) {
+    std::pair<std::vector<Op>, Status> item;
+    {
+      std::unique_lock lock(done_mu_);
+      done_cv_.wait(lock, [this] { return writer_finished_ || !done_queue_.empty(); });
+      if (done_queue_.empty()) return;  // the writer has finished and everything is answered
+      item = std::move(done_queue_.front());
+      done_queue_.pop_front();
+    }
+    const double cpu0 = thread_cpu_us();
+    for (auto& op : item.first) op.finish(item.second);
+    item.first.clear();
     const double cpu = thread_cpu_us() - cpu0;
     std::lock_guard lock(mu_);
-    ++stats_.batches;
-    stats_.operations += n;
-    if (n > stats_.largest_batch) stats_.largest_batch = n;
-    stats_.writer_cpu_us += cpu;
+    stats_.completion_cpu_us += cpu;
   }
 }
 
@@ -107,11 +152,22 @@ Status GroupCommitter::apply_batch(std::vector<Op>& ops) {
   int pending = -1;
   auto flush = [&]() -> Status {
     if (pending < 0 || params.empty()) return ok_status();
-    auto r = tx.exec_many(bulk_[pending].sql, params, bulk_[pending].per_row);
+    const auto& b = bulk_[pending];
+    std::span<const store::Param> all(params);
+    const std::size_t chunk = b.per_row * b.rows;
+    const std::size_t full = all.size() / chunk * chunk;
+    Status st;
+    if (full > 0) {
+      auto r = tx.exec_many(b.many, all.first(full), chunk);
+      if (!r.ok()) st = std::move(r).error();
+    }
+    if (st.ok() && full < all.size()) {
+      auto r = tx.exec_many(b.one, all.subspan(full), b.per_row);
+      if (!r.ok()) st = std::move(r).error();
+    }
     params.clear();
     pending = -1;
-    if (!r.ok()) return std::move(r).error();
-    return ok_status();
+    return st;
   };
   for (auto& op : ops) {
     if (op.apply) {

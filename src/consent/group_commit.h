@@ -1,9 +1,11 @@
 // GroupCommitter: durable acknowledgement of many small writes with few commits (group commit).
 //
 // Callers submit operations from any thread; one writer thread drains the queue, runs every
-// waiting operation (up to max_batch) in ONE write transaction, commits, and only then calls
-// each operation's `done` with the commit's outcome. So an acknowledged operation is durable
-// (as the store's Durability), and while one batch commits (one fsync) the next one gathers.
+// waiting operation (up to max_batch) in ONE write transaction, commits, and hands the batch to
+// a completion thread, which calls each operation's `done` with the commit's outcome (in
+// submission order) and frees the operations. So an acknowledged operation is durable (as the
+// store's Durability); while one batch commits (one fsync) the next one gathers, and the writer
+// thread does nothing but statements and commits.
 //
 // Operations are either rows for one of the bulk statements given at construction (the fast
 // path: consecutive rows of one statement go to Transaction::exec_many, pipelined on
@@ -12,10 +14,10 @@
 // failures). A batch is all or nothing: if any statement or the commit fails, every operation
 // of the batch gets that error and nothing of it is stored.
 //
-// `done` runs on the writer thread after commit: keep it short and never wait on this
+// `done` runs on the completion thread after commit: keep it short and never wait on this
 // committer from it (deadlock). run() and submit-and-wait helpers must not be called from the
-// writer thread either. Destruction (or stop()) runs what is queued, then joins the thread;
-// operations submitted after stop() fail with kUnavailable.
+// committer's threads either. Destruction (or stop()) runs what is queued, answers it, then
+// joins the threads; operations submitted after stop() fail with kUnavailable.
 // Thread safety: submit/run are thread safe.
 #pragma once
 
@@ -40,15 +42,20 @@ class GroupCommitter {
   using Apply = std::function<Status(store::Transaction&)>;
   using Done = std::function<void(const Status&)>;
 
+  // Rows of one table: consecutive rows are inserted `rows_per_statement` at a time with a
+  // multi-row INSERT (one statement per 64 rows: 3.4x the single-row rate on PostgreSQL, see
+  // docs/BENCHMARKS.md), the remainder one by one.
   struct BulkStatement {
-    std::string sql;  // one row's INSERT with `per_row` placeholders
-    std::size_t per_row = 0;
+    std::string insert_prefix;  // "INSERT INTO t (a, b, c) VALUES "
+    std::size_t per_row = 0;    // placeholders per row
+    std::size_t rows_per_statement = 64;
   };
   struct Stats {
     std::uint64_t batches = 0;
     std::uint64_t operations = 0;
     std::uint64_t largest_batch = 0;
-    double writer_cpu_us = 0;  // CPU time of the writer thread (statements, commits, callbacks)
+    double writer_cpu_us = 0;      // CPU time of the writer thread (statements, commits)
+    double completion_cpu_us = 0;  // CPU time of the completion thread (callbacks, frees)
   };
 
   GroupCommitter(store::Store& store, std::vector<BulkStatement> bulk, std::size_t max_batch);
@@ -96,17 +103,30 @@ class GroupCommitter {
   };
   void enqueue(Op op);
   void loop();
+  void complete_loop();
   Status apply_batch(std::vector<Op>& ops);
 
   store::Store& store_;
-  std::vector<BulkStatement> bulk_;
+  struct Prepared {
+    std::string one;   // single-row INSERT
+    std::string many;  // rows_per_statement rows
+    std::size_t per_row = 0;
+    std::size_t rows = 1;
+  };
+  std::vector<Prepared> bulk_;
   std::size_t max_batch_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Op> queue_;
   bool stopping_ = false;
   Stats stats_;
+  // Committed batches waiting for their callbacks.
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::deque<std::pair<std::vector<Op>, Status>> done_queue_;
+  bool writer_finished_ = false;
   std::thread thread_;
+  std::thread completer_;
 };
 
 }  // namespace charter::consent

@@ -8,8 +8,9 @@
 // rewritten: events are only inserted, and only erase_subject() deletes rows.
 //
 // Durability: give()/withdraw() return only once the event is committed (group commit: callers
-// share transactions, see group_commit.h); the *_async forms call `done` on the ledger's writer
-// thread after the commit (or at once, on the caller's thread, when the request is refused).
+// share transactions, see group_commit.h); the *_async forms call `done` on the ledger's
+// completion thread after the commit (or at once, on the caller's thread, when the request is
+// refused).
 //
 // Refusals (kInvalidArgument, nothing written): a subject id that is not "sub_..."; a purpose
 // the policy does not declare or that does not rest on consent; a channel the policy does not
@@ -44,8 +45,9 @@ namespace charter::consent {
 struct LedgerOptions {
   // Most operations in one transaction.
   std::size_t max_batch = 8192;
-  // Called after each committed change, on the writer thread (keep it short; never call the
-  // ledger's blocking methods from it). For the in-memory decision index.
+  // Called after each committed change: for events, on the ledger's completion thread; for
+  // other changes, on the thread that asked for them (keep it short; never call the ledger's
+  // blocking methods from it). For the in-memory decision index.
   std::function<void(const Change&)> on_change;
 };
 
@@ -54,7 +56,7 @@ class ConsentLedger {
   using EventCallback = std::function<void(Result<ConsentEvent>)>;
 
   // Applies the consent migrations, loads (or creates) the ledger key under `ring`, starts the
-  // writer thread.
+  // writer and completion threads (group_commit.h).
   static Result<std::unique_ptr<ConsentLedger>> open(store::Store& store,
                                                      std::shared_ptr<const policy::Policy> policy,
                                                      const Clock& clock, Random& random,
