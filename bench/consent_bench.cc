@@ -130,8 +130,8 @@ void run_async(benchmark::State& state, Backend backend) {
           ++f->in_flight;
         }
         std::uint64_t n = next + static_cast<std::uint64_t>(i);
-        auto kind = (n / kSubjects) % 2 == 0 ? consent::EventKind::kGiven
-                                             : consent::EventKind::kWithdrawn;
+        auto kind =
+            (n / kSubjects) % 2 == 0 ? consent::EventKind::kGiven : consent::EventKind::kWithdrawn;
         // The callback runs on the ledger's writer thread once the event is durable.
         b.ledger->record_async(kind, b.subjects[n % kSubjects], "prospecting",
                                web_evidence(static_cast<int>(n)),
@@ -217,7 +217,8 @@ void run_raw(benchmark::State& state, Backend backend) {
     std::string sql =
         "INSERT INTO consent_events (subject_id, event_id, purpose, seq, kind, at, channel, "
         "language, notice_sha256, policy_version, expires_at, gpc, key_version, evidence) VALUES ";
-    for (int i = 0; i < rows; ++i) sql += (i ? ", " : "") + std::string("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (int i = 0; i < rows; ++i)
+      sql += (i ? ", " : "") + std::string("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     return sql;
   };
   const std::string one = values_sql(1), many = values_sql(k);
@@ -233,10 +234,9 @@ void run_raw(benchmark::State& state, Backend backend) {
       std::vector<store::Param> params;
       params.reserve(static_cast<std::size_t>(n) * 14);
       for (int i = 0; i < n; ++i) {
-        params.insert(params.end(),
-                      {b.subjects[(done + i) % kSubjects], event_ids[i], "prospecting", seq++,
-                       "given", seq, "privacy_center", "fr", sha, b.policy->version,
-                       store::Param(), 0, 1, evidence});
+        params.insert(params.end(), {b.subjects[(done + i) % kSubjects], event_ids[i],
+                                     "prospecting", seq++, "given", seq, "privacy_center", "fr",
+                                     sha, b.policy->version, store::Param(), 0, 1, evidence});
       }
       auto tx = b.ts->store().write();
       const std::size_t full = static_cast<std::size_t>(n / k) * k * 14;
@@ -288,7 +288,12 @@ bool pg() { return store::test_pg_url().has_value(); }
 }  // namespace
 
 BENCHMARK(BM_Fsync4K)->Unit(benchmark::kMicrosecond)->MinTime(1.0)->UseRealTime();
-BENCHMARK(BM_RawConsentRows_Sqlite)->Arg(1)->Arg(64)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_RawConsentRows_Sqlite)
+    ->Arg(1)
+    ->Arg(64)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 // {window of unacknowledged events, submitting threads}
 BENCHMARK(BM_ConsentAsync_Sqlite)
     ->Args({1024, 1})

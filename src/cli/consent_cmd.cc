@@ -38,22 +38,23 @@ Result<std::unique_ptr<LedgerContext>> open_ledger(const ConsentOpts& o) {
   auto ctx = std::make_unique<LedgerContext>();
   CHARTER_TRY(auto policy, policy::load_policy(o.store.policy));
   CHARTER_TRY(ctx->ring, load_key_ring(o.keys));
-  CHARTER_TRY(ctx->store, store::open_store(o.store.database.empty() ? o.store.data
-                                                                      : o.store.database));
+  CHARTER_TRY(ctx->store,
+              store::open_store(o.store.database.empty() ? o.store.data : o.store.database));
   CHARTER_TRY(ctx->ledger,
-              consent::ConsentLedger::open(*ctx->store,
-                                           std::make_shared<const policy::Policy>(std::move(policy)),
-                                           ctx->clock, ctx->random, *ctx->ring));
+              consent::ConsentLedger::open(
+                  *ctx->store, std::make_shared<const policy::Policy>(std::move(policy)),
+                  ctx->clock, ctx->random, *ctx->ring));
   return ctx;
 }
 
 std::string opt_time(const std::optional<Timestamp>& t) { return t ? format_timestamp(*t) : "-"; }
 
 void print_event(consent::ConsentLedger& ledger, const consent::ConsentEvent& e, bool evidence) {
-  std::printf("%s\t%s\t%s\t%s\tchannel=%s\tlanguage=%s\tpolicy=%s\texpires=%s\tgpc=%s", e.event_id.c_str(),
-              format_timestamp(e.at).c_str(), e.purpose.c_str(), consent::to_string(e.kind),
-              e.channel.c_str(), e.language.c_str(), policy::short_version(e.policy_version).c_str(),
-              opt_time(e.expires_at).c_str(), e.gpc ? "yes" : "no");
+  std::printf("%s\t%s\t%s\t%s\tchannel=%s\tlanguage=%s\tpolicy=%s\texpires=%s\tgpc=%s",
+              e.event_id.c_str(), format_timestamp(e.at).c_str(), e.purpose.c_str(),
+              consent::to_string(e.kind), e.channel.c_str(), e.language.c_str(),
+              policy::short_version(e.policy_version).c_str(), opt_time(e.expires_at).c_str(),
+              e.gpc ? "yes" : "no");
   if (evidence) {
     auto ev = ledger.open_evidence(e);
     if (ev.ok()) {
@@ -167,8 +168,8 @@ CLI::App* register_consent_commands(CLI::App& app, Action& action) {
     };
   });
 
-  CLI::App* receipt = area->add_subcommand(
-      "receipt", "Kantara Consent Receipt v1.1 (JSON) for one consent event");
+  CLI::App* receipt =
+      area->add_subcommand("receipt", "Kantara Consent Receipt v1.1 (JSON) for one consent event");
   add_store_options(receipt, o->store);
   add_key_options(receipt, o->keys);
   add_subject(receipt, *o);
@@ -190,8 +191,8 @@ CLI::App* register_consent_commands(CLI::App& app, Action& action) {
     };
   });
 
-  CLI::App* expire = area->add_subcommand(
-      "expire", "Write `expired` events for consents whose expiry has passed");
+  CLI::App* expire =
+      area->add_subcommand("expire", "Write `expired` events for consents whose expiry has passed");
   add_store_options(expire, o->store);
   add_key_options(expire, o->keys);
   expire->add_option("--limit", o->limit, "At most this many per run")->capture_default_str();

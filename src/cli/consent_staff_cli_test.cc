@@ -26,7 +26,8 @@ class StaffConsentCli : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  CliRun run(const std::string& args, bool merge_stderr = true, const std::string& stdin_text = "") {
+  CliRun run(const std::string& args, bool merge_stderr = true,
+             const std::string& stdin_text = "") {
     std::string cmd = "CHARTER_MASTER_KEY=" + std::string(64, 'a') + " ";
     if (!stdin_text.empty()) cmd = "printf '%s\\n' '" + stdin_text + "' | " + cmd;
     cmd += std::string(CHARTER_BINARY) + " " + args + " --data " + dir_ + "/data --policy " +
@@ -54,8 +55,9 @@ TEST_F(StaffConsentCli, StaffLifecycle) {
   EXPECT_EQ(run("staff sign --id " + id + " --date 2020-01-11").code, 0);
   auto list = run("staff list");
   EXPECT_EQ(list.code, 0);
-  EXPECT_NE(list.out.find("roles=dpo\ttrained=2020-01-10\ttraining_valid=no\tvalid_until=2021-01-10"),
-            std::string::npos)
+  EXPECT_NE(
+      list.out.find("roles=dpo\ttrained=2020-01-10\ttraining_valid=no\tvalid_until=2021-01-10"),
+      std::string::npos)
       << list.out;
   EXPECT_EQ(list.out.find("Jeanne"), std::string::npos);  // names only with --names
   auto names = run("staff list --names");

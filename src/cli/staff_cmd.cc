@@ -45,8 +45,8 @@ Result<std::unique_ptr<StaffContext>> open_staff(const StaffOpts& o, bool member
   if (members) {
     CHARTER_TRY(ctx->ring, load_key_ring(o.keys));
   }
-  CHARTER_TRY(ctx->store, store::open_store(o.store.database.empty() ? o.store.data
-                                                                      : o.store.database));
+  CHARTER_TRY(ctx->store,
+              store::open_store(o.store.database.empty() ? o.store.data : o.store.database));
   if (members) {
     CHARTER_TRY(ctx->staff, staff::StaffRegistry::open(*ctx->store, ctx->policy, ctx->clock,
                                                        ctx->random, *ctx->ring));
@@ -66,13 +66,13 @@ std::string opt_date(const std::optional<Date>& d) { return d ? format_date(*d) 
 
 void print_member(staff::StaffRegistry& reg, const staff::Member& m, Timestamp now) {
   auto until = reg.training_valid_until(m);
-  std::printf("%s\troles=%s\ttrained=%s\ttraining_valid=%s\tvalid_until=%s\tsigned=%s\t%s\t"
-              "password=%s",
-              m.id.c_str(), join(m.roles).c_str(), opt_date(m.trained_on).c_str(),
-              reg.training_valid(m, now) ? "yes" : "no",
-              until ? format_date(date_of(*until)).c_str() : "-",
-              opt_date(m.confidentiality_signed).c_str(), m.suspended ? "suspended" : "active",
-              m.has_password ? "set" : "none");
+  std::printf(
+      "%s\troles=%s\ttrained=%s\ttraining_valid=%s\tvalid_until=%s\tsigned=%s\t%s\t"
+      "password=%s",
+      m.id.c_str(), join(m.roles).c_str(), opt_date(m.trained_on).c_str(),
+      reg.training_valid(m, now) ? "yes" : "no", until ? format_date(date_of(*until)).c_str() : "-",
+      opt_date(m.confidentiality_signed).c_str(), m.suspended ? "suspended" : "active",
+      m.has_password ? "set" : "none");
 }
 
 Result<Date> date_or_today(const std::string& text, const Clock& clock) {
@@ -118,8 +118,7 @@ CLI::App* register_staff_commands(CLI::App& app, Action& action) {
   CLI::App* add = area->add_subcommand("add", "Register a staff member; prints the new id");
   add->add_option("--name", o->name, "Display name")->required();
   add->add_option("--email", o->email, "E-mail address (console login)")->required();
-  add->add_option("--role", o->roles, "Role (a policy staff role); repeat for several")
-      ->required();
+  add->add_option("--role", o->roles, "Role (a policy staff role); repeat for several")->required();
   member_command(add, action, o, [o](StaffContext& c) {
     auto m = c.staff->add({o->name, o->email, o->roles});
     if (!m) return fail(m.error());
@@ -227,7 +226,8 @@ CLI::App* register_staff_commands(CLI::App& app, Action& action) {
   service_command(issue, action, o, [o](StaffContext& c) {
     auto validity = policy::parse_duration(o->valid);
     if (!validity) {
-      return fail(make_error(Errc::kInvalidArgument, "--valid: expected an ISO duration like P90D"));
+      return fail(
+          make_error(Errc::kInvalidArgument, "--valid: expected an ISO duration like P90D"));
     }
     std::string id = o->service;
     if (id.rfind("svc_", 0) != 0) {

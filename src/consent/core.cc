@@ -4,8 +4,8 @@
 
 #include "consent/ledger.h"
 #include "core/id.h"
-#include "crypto/hash.h"
 #include "crypto/ad.h"
+#include "crypto/hash.h"
 #include "crypto/seal.h"
 
 namespace charter::consent {
@@ -165,8 +165,8 @@ Status LedgerCore::check_staff_id(std::string_view staff_id, std::string_view wh
 Result<const policy::Purpose*> LedgerCore::find_purpose(std::string_view purpose) const {
   const auto* p = policy_->find_purpose(std::string(purpose));
   if (!p) {
-    return make_error(Errc::kInvalidArgument,
-                      "unknown purpose " + shown_name(purpose) + ": the policy does not declare it");
+    return make_error(Errc::kInvalidArgument, "unknown purpose " + shown_name(purpose) +
+                                                  ": the policy does not declare it");
   }
   return p;
 }
@@ -193,10 +193,9 @@ Result<std::string> LedgerCore::language_or_default(std::string_view language) c
 }
 
 std::string shown_name(std::string_view name) {
-  bool ok = !name.empty() && name.size() <= 64 &&
-            std::all_of(name.begin(), name.end(), [](char c) {
-              return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-            });
+  bool ok = !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
   if (!ok) return "(not shown)";
   std::string out;
   out.reserve(name.size() + 2);

@@ -61,8 +61,7 @@ class LedgerCore {
   std::optional<Bytes> seal_evidence(const Evidence& evidence, std::string_view subject_id,
                                      std::string_view event_id);
   Result<EvidenceDetails> open_evidence(crypto::ByteView sealed, std::string_view subject_id,
-                                        std::uint32_t key_version,
-                                        std::string_view event_id) const;
+                                        std::uint32_t key_version, std::string_view event_id) const;
   // Seals under another ledger key (the unsubscribe payload key), nonce from the Random.
   Bytes seal_with(const crypto::SecretKey& key, crypto::ByteView plaintext, crypto::ByteView ad);
   // Opens a sealed column. Errors: kIntegrity (altered, moved), kUnsupported (unknown version).

@@ -44,9 +44,9 @@ Result<GpcOutcome> apply_gpc(ConsentLedger& ledger, std::string_view subject_id,
     if (basis && basis->kind == policy::BasisKind::kConsent && p.consent) {
       const auto& ch = p.consent->withdrawal_channels;
       if (std::find(ch.begin(), ch.end(), channel->id) == ch.end()) {
-        return make_error(Errc::kInvalidArgument,
-                          "channel " + shown_name(channel->id) +
-                              " is not a withdrawal channel of purpose " + shown_name(p.id));
+        return make_error(Errc::kInvalidArgument, "channel " + shown_name(channel->id) +
+                                                      " is not a withdrawal channel of purpose " +
+                                                      shown_name(p.id));
       }
       consent_purposes.push_back(&p);
     } else if (p.objection != policy::Objection::kNone) {
@@ -110,10 +110,10 @@ Result<GpcOutcome> apply_gpc(ConsentLedger& ledger, std::string_view subject_id,
                                          {subject}));
       if (any) return ok_status();
     }
-    CHARTER_TRY(auto n, tx.exec("INSERT INTO consent_signals (subject_id, event_id, kind, seq, at, "
-                                "channel) VALUES (?, ?, 'gpc', ?, ?, ?)",
-                                {subject, c->new_id("sig"), c->next_seq(now), to_unix_micros(now),
-                                 ch}));
+    CHARTER_TRY(auto n,
+                tx.exec("INSERT INTO consent_signals (subject_id, event_id, kind, seq, at, "
+                        "channel) VALUES (?, ?, 'gpc', ?, ?, ?)",
+                        {subject, c->new_id("sig"), c->next_seq(now), to_unix_micros(now), ch}));
     (void)n;
     outcome->signal_recorded = true;
     return ok_status();

@@ -83,9 +83,8 @@ Result<std::unique_ptr<ConsentLedger>> ConsentLedger::open(
   (void)applied;
   CHARTER_TRY(auto keys, load_consent_keys(store, ring, random, clock));
   CHARTER_TRY(auto seq, max_seq(store));
-  auto core = std::make_unique<LedgerCore>(store, std::move(policy), clock, random,
-                                           std::move(keys), std::move(options.on_change),
-                                           options.max_batch);
+  auto core = std::make_unique<LedgerCore>(store, std::move(policy), clock, random, std::move(keys),
+                                           std::move(options.on_change), options.max_batch);
   core->seed_seq(seq);
   return std::unique_ptr<ConsentLedger>(new ConsentLedger(std::move(core)));
 }
@@ -93,8 +92,7 @@ Result<std::unique_ptr<ConsentLedger>> ConsentLedger::open(
 ConsentLedger::~ConsentLedger() = default;
 
 Result<ConsentEvent> ConsentLedger::prepare(EventKind kind, std::string_view subject_id,
-                                            std::string_view purpose_id,
-                                            const Evidence& evidence) {
+                                            std::string_view purpose_id, const Evidence& evidence) {
   auto& core = *core_;
   CHARTER_TRY_STATUS(LedgerCore::check_subject_id(subject_id));
   CHARTER_TRY(const policy::Purpose* purpose, core.find_purpose(purpose_id));
@@ -244,7 +242,8 @@ Result<std::vector<ConsentEvent>> ConsentLedger::history(std::string_view subjec
   std::string sql = "SELECT " + std::string(kEventColumns) + " FROM consent_events WHERE " +
                     "subject_id = ?" + (purpose.empty() ? "" : " AND purpose = ?") +
                     " ORDER BY seq, event_id";
-  auto rows_r = purpose.empty() ? tx.query(sql, {subject_id}) : tx.query(sql, {subject_id, purpose});
+  auto rows_r =
+      purpose.empty() ? tx.query(sql, {subject_id}) : tx.query(sql, {subject_id, purpose});
   CHARTER_TRY(auto rows, std::move(rows_r));
   std::vector<ConsentEvent> out;
   while (true) {
@@ -259,10 +258,9 @@ Result<std::vector<ConsentEvent>> ConsentLedger::history(std::string_view subjec
 Result<ConsentEvent> ConsentLedger::event(std::string_view subject_id, std::string_view event_id) {
   CHARTER_TRY_STATUS(LedgerCore::check_subject_id(subject_id));
   CHARTER_TRY(auto tx, core_->store().read());
-  CHARTER_TRY(auto rows,
-              tx.query("SELECT " + std::string(kEventColumns) +
-                           " FROM consent_events WHERE subject_id = ? AND event_id = ?",
-                       {subject_id, event_id}));
+  CHARTER_TRY(auto rows, tx.query("SELECT " + std::string(kEventColumns) +
+                                      " FROM consent_events WHERE subject_id = ? AND event_id = ?",
+                                  {subject_id, event_id}));
   CHARTER_TRY(bool more, rows.next());
   if (!more) return make_error(Errc::kNotFound, "no such consent event for this subject");
   CHARTER_TRY(auto e, read_event(rows));
@@ -281,7 +279,8 @@ Result<int> ConsentLedger::record_expiries(int limit) {
   LedgerCore* core = core_.get();
   auto written = std::make_shared<int>(0);
   auto changes = std::make_shared<std::vector<Change>>();
-  Status st = core->committer().run([core, limit, written, changes](store::Transaction& tx) -> Status {
+  Status st = core->committer().run([core, limit, written,
+                                     changes](store::Transaction& tx) -> Status {
     const auto now = core->clock().now();
     std::int64_t watermark = 0;
     {
@@ -370,8 +369,7 @@ Status ConsentLedger::erase_subject(std::string_view subject_id) {
 }
 
 Status ConsentLedger::scan_states(
-    const std::function<void(const std::string&, const std::string&, const ConsentState&)>&
-        visit) {
+    const std::function<void(const std::string&, const std::string&, const ConsentState&)>& visit) {
   CHARTER_TRY(auto tx, core_->store().read());
   CHARTER_TRY(auto rows, tx.query("SELECT " + std::string(kEventColumns) +
                                   " FROM consent_events ORDER BY subject_id, purpose, seq"));

@@ -109,10 +109,10 @@ class ConsentLedger {
 
  private:
   explicit ConsentLedger(std::unique_ptr<LedgerCore> core) : core_(std::move(core)) {}
-  Result<ConsentEvent> prepare(EventKind kind, std::string_view subject_id, std::string_view purpose,
-                           const Evidence& evidence);
-  Result<ConsentEvent> record(EventKind kind, std::string_view subject_id,
-                              std::string_view purpose, const Evidence& evidence);
+  Result<ConsentEvent> prepare(EventKind kind, std::string_view subject_id,
+                               std::string_view purpose, const Evidence& evidence);
+  Result<ConsentEvent> record(EventKind kind, std::string_view subject_id, std::string_view purpose,
+                              const Evidence& evidence);
 
   std::unique_ptr<LedgerCore> core_;
 };

@@ -196,8 +196,7 @@ TEST_P(Ledger, RefusalsAreClearAndWriteNothing) {
   ASSERT_FALSE(r3.ok());
   EXPECT_EQ(r3.error().code, Errc::kInvalidArgument);
   EXPECT_NE(r3.error().message.find("unknown channel 'fax'"), std::string::npos);
-  EXPECT_ERRC(ledger_->give(s, "prospecting", via("privacy_center", "de")),
-              Errc::kInvalidArgument);
+  EXPECT_ERRC(ledger_->give(s, "prospecting", via("privacy_center", "de")), Errc::kInvalidArgument);
   // Withdrawal through a channel the policy does not allow for it.
   auto r4 = ledger_->withdraw(s, "prospecting", via("api"));
   ASSERT_FALSE(r4.ok());
@@ -287,8 +286,10 @@ TEST_P(Ledger, ScanStatesGivesTheLatestPerSubjectAndPurpose) {
   ASSERT_OK(ledger_->give(a, "audience_cookies", via("privacy_center")));
   ASSERT_OK(ledger_->give(b, "prospecting", via("api")));
   std::map<std::pair<std::string, std::string>, ConsentStatus> seen;
-  ASSERT_OK(ledger_->scan_states([&](const std::string& s, const std::string& p,
-                                     const ConsentState& st) { seen[{s, p}] = st.status; }));
+  ASSERT_OK(
+      ledger_->scan_states([&](const std::string& s, const std::string& p, const ConsentState& st) {
+        seen[{s, p}] = st.status;
+      }));
   ASSERT_EQ(seen.size(), 3u);
   EXPECT_EQ((seen[{a, "prospecting"}]), ConsentStatus::kWithdrawn);
   EXPECT_EQ((seen[{a, "audience_cookies"}]), ConsentStatus::kGiven);

@@ -60,13 +60,13 @@ Result<ObjectionEvent> run_objection_op(
     LedgerCore& core, std::string subject, const policy::Purpose* purpose,
     std::function<Outcome(const std::vector<ObjectionEvent>&, const ObjectionState&)> decide) {
   auto outcome = std::make_shared<Outcome>();
-  Status st = core.committer().run([&core, subject, purpose, decide, outcome](
-                                       store::Transaction& tx) -> Status {
-    CHARTER_TRY(auto events, read_objections(tx, subject, purpose->id));
-    *outcome = decide(events, fold_objection(purpose, events));
-    if (!outcome->refusal.ok() || !outcome->append) return ok_status();
-    return insert_objection(tx, outcome->event);
-  });
+  Status st = core.committer().run(
+      [&core, subject, purpose, decide, outcome](store::Transaction& tx) -> Status {
+        CHARTER_TRY(auto events, read_objections(tx, subject, purpose->id));
+        *outcome = decide(events, fold_objection(purpose, events));
+        if (!outcome->refusal.ok() || !outcome->append) return ok_status();
+        return insert_objection(tx, outcome->event);
+      });
   CHARTER_TRY_STATUS(st);
   CHARTER_TRY_STATUS(outcome->refusal);
   if (outcome->append) core.changed({Change::Kind::kObjection, subject, purpose->id});
@@ -113,7 +113,8 @@ Result<std::vector<ObjectionEvent>> read_objections(store::Transaction& tx,
   std::string sql = "SELECT " + std::string(kColumns) +
                     " FROM consent_objections WHERE subject_id = ?" +
                     (purpose.empty() ? "" : " AND purpose = ?") + " ORDER BY seq, event_id";
-  auto rows_r = purpose.empty() ? tx.query(sql, {subject_id}) : tx.query(sql, {subject_id, purpose});
+  auto rows_r =
+      purpose.empty() ? tx.query(sql, {subject_id}) : tx.query(sql, {subject_id, purpose});
   CHARTER_TRY(auto rows, std::move(rows_r));
   std::vector<ObjectionEvent> out;
   while (true) {
@@ -186,8 +187,9 @@ Result<ObjectionEvent> Objections::record_grounds(std::string_view subject_id,
                           "override it");
   }
   if (grounds.empty()) {
-    return make_error(Errc::kInvalidArgument, "grounds: the compelling legitimate grounds are "
-                                              "required (GDPR art. 21(1))");
+    return make_error(Errc::kInvalidArgument,
+                      "grounds: the compelling legitimate grounds are "
+                      "required (GDPR art. 21(1))");
   }
   if (grounds.size() > kMaxGroundsBytes) {
     return make_error(Errc::kInvalidArgument, "grounds: longer than 4000 bytes");
@@ -233,29 +235,29 @@ Result<ObjectionEvent> Objections::lift(std::string_view subject_id, std::string
   CHARTER_TRY(const policy::Channel* channel, core_.find_channel(channel_id));
   LedgerCore* core = &core_;
   std::string subject(subject_id), ch = channel->id;
-  return run_objection_op(
-      core_, subject, purpose,
-      [core, subject, purpose, ch](const std::vector<ObjectionEvent>&,
-                                   const ObjectionState& state) {
-        Outcome o;
-        if (!state.objected) {
-          o.refusal = make_error(Errc::kFailedPrecondition,
-                                 "no objection in force for purpose " + shown_name(purpose->id));
-          return o;
-        }
-        auto& e = o.event;
-        e.event_id = core->new_id("obj");
-        e.subject_id = subject;
-        e.purpose = purpose->id;
-        e.kind = ObjectionKind::kLifted;
-        e.at = core->clock().now();
-        e.seq = core->next_seq(e.at);
-        e.channel = ch;
-        e.policy_version = core->policy().version;
-        e.key_version = core->keys().version;
-        o.append = true;
-        return o;
-      });
+  return run_objection_op(core_, subject, purpose,
+                          [core, subject, purpose, ch](const std::vector<ObjectionEvent>&,
+                                                       const ObjectionState& state) {
+                            Outcome o;
+                            if (!state.objected) {
+                              o.refusal = make_error(
+                                  Errc::kFailedPrecondition,
+                                  "no objection in force for purpose " + shown_name(purpose->id));
+                              return o;
+                            }
+                            auto& e = o.event;
+                            e.event_id = core->new_id("obj");
+                            e.subject_id = subject;
+                            e.purpose = purpose->id;
+                            e.kind = ObjectionKind::kLifted;
+                            e.at = core->clock().now();
+                            e.seq = core->next_seq(e.at);
+                            e.channel = ch;
+                            e.policy_version = core->policy().version;
+                            e.key_version = core->keys().version;
+                            o.append = true;
+                            return o;
+                          });
 }
 
 Result<ObjectionState> Objections::state(std::string_view subject_id, std::string_view purpose) {

@@ -191,8 +191,9 @@ TEST(GpcPolicy, AppliesToDirectMarketingOnly) {
 TEST(GpcPolicy, ObjectsToNonConsentDirectMarketing) {
   // A policy where direct marketing rests on legitimate interest (soft opt-in): GPC objects.
   auto yaml = testing::test_policy_yaml();
-  auto at = yaml.find("    basis: consent\n    subjects: [customer, prospect]\n    categories: "
-                      "[contact]\n    recipients: [sales]");
+  auto at = yaml.find(
+      "    basis: consent\n    subjects: [customer, prospect]\n    categories: "
+      "[contact]\n    recipients: [sales]");
   ASSERT_NE(at, std::string::npos);
   yaml.replace(at, std::string("    basis: consent").size(), "    basis: legitimate_interest");
   auto c0 = yaml.find("    consent:\n      withdrawal_channels: [one_click_unsubscribe");
@@ -209,7 +210,8 @@ TEST(GpcPolicy, ObjectsToNonConsentDirectMarketing) {
   SeededRandom random(1);
   crypto::KeyRing ring;
   ASSERT_OK(ring.add(*crypto::MasterKey::generate(1, random)));
-  ASSERT_OK_AND_ASSIGN(auto ledger, ConsentLedger::open((*ts)->store(), policy, clock, random, ring));
+  ASSERT_OK_AND_ASSIGN(auto ledger,
+                       ConsentLedger::open((*ts)->store(), policy, clock, random, ring));
   SeededRandom ids(2);
   const auto s = new_id(ids, "sub");
   ASSERT_OK_AND_ASSIGN(auto out, apply_gpc(*ledger, s));

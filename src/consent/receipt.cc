@@ -42,8 +42,8 @@ std::string termination(const policy::Policy& policy, const policy::Purpose& pur
         const auto* ch = policy.find_channel(id);
         channels += (channels.empty() ? "" : "; ") + (ch ? ch->label.in(lang) : id);
       }
-      out = (fr ? "Jusqu'au retrait du consentement, possible à tout moment (" :
-                  "Until consent is withdrawn, at any time (") +
+      out = (fr ? "Jusqu'au retrait du consentement, possible à tout moment ("
+                : "Until consent is withdrawn, at any time (") +
             channels + ")";
       if (e.expires_at) {
         out += (fr ? " ; expire le " : "; expires on ") + format_date(date_of(*e.expires_at));
@@ -63,8 +63,7 @@ void require(std::vector<std::string>& problems, const json& obj, const std::str
     return;
   }
   bool ok = it->type() == type ||
-            (type == json::value_t::number_integer &&
-             it->type() == json::value_t::number_unsigned);
+            (type == json::value_t::number_integer && it->type() == json::value_t::number_unsigned);
   if (!ok) problems.push_back(where + key + " has the wrong type");
 }
 
@@ -88,8 +87,7 @@ Result<json> make_receipt(const policy::Policy& policy, const ConsentEvent& e,
                       "receipt: the event's purpose is not a consent purpose of this policy");
   }
   std::string lang = options.language.empty() ? e.language : options.language;
-  if (std::find(policy.languages.begin(), policy.languages.end(), lang) ==
-      policy.languages.end()) {
+  if (std::find(policy.languages.begin(), policy.languages.end(), lang) == policy.languages.end()) {
     lang = policy.languages.front();
     if (!options.language.empty()) {
       return make_error(Errc::kInvalidArgument, "receipt: language is not a policy language");
@@ -98,8 +96,8 @@ Result<json> make_receipt(const policy::Policy& policy, const ConsentEvent& e,
   const bool fr = is_fr(lang);
   const auto& c = policy.controller;
   const auto* channel = policy.find_channel(e.channel);
-  std::string method = channel ? channel->label.in(lang)
-                               : (fr ? "Expiration automatique" : "Automatic expiry");
+  std::string method =
+      channel ? channel->label.in(lang) : (fr ? "Expiration automatique" : "Automatic expiry");
 
   json categories = json::array();
   for (const auto& id : purpose->categories) {

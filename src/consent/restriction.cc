@@ -108,13 +108,15 @@ Result<RestrictionEvent> Restrictions::append(std::string_view subject_id, Restr
       return ok_status();
     }
     if (e->kind == RestrictionKind::kLifted && !s.restricted) {
-      *refusal = make_error(Errc::kFailedPrecondition, "the subject's processing is not restricted");
+      *refusal =
+          make_error(Errc::kFailedPrecondition, "the subject's processing is not restricted");
       return ok_status();
     }
     e->at = core->clock().now();
     e->seq = core->next_seq(e->at);
     const store::Param note = e->sealed_note ? store::Param(*e->sealed_note) : store::Param();
-    const store::Param ground_name = e->ground ? store::Param(to_string(*e->ground)) : store::Param();
+    const store::Param ground_name =
+        e->ground ? store::Param(to_string(*e->ground)) : store::Param();
     CHARTER_TRY(auto n, tx.exec("INSERT INTO consent_restrictions (" + std::string(kColumns) +
                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 {e->subject_id, e->event_id, e->seq, to_string(e->kind),
@@ -142,8 +144,8 @@ Result<std::vector<RestrictionEvent>> Restrictions::history(std::string_view sub
 
 Result<std::optional<std::string>> Restrictions::open_note(const RestrictionEvent& e) const {
   if (!e.sealed_note) return std::optional<std::string>();
-  CHARTER_TRY(auto v, core_.open(*e.sealed_note, e.subject_id, kColumnNote, e.key_version,
-                                 e.event_id));
+  CHARTER_TRY(auto v,
+              core_.open(*e.sealed_note, e.subject_id, kColumnNote, e.key_version, e.event_id));
   return std::optional<std::string>(std::move(v));
 }
 

@@ -35,9 +35,8 @@ class Restrictions {
 
  private:
   Result<RestrictionEvent> append(std::string_view subject_id, RestrictionKind kind,
-                                  std::optional<RestrictionGround> ground,
-                                  std::string_view channel, std::string_view actor,
-                                  std::string_view note);
+                                  std::optional<RestrictionGround> ground, std::string_view channel,
+                                  std::string_view actor, std::string_view note);
   LedgerCore& core_;
 };
 

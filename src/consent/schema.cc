@@ -7,8 +7,8 @@ namespace {
 
 // Version 1. Times are microseconds since the Unix epoch (UTC); `seq` orders the events of one
 // subject (docs/CONSENT.md); the primary key (subject, purpose, seq, event id) is also the order
-// in which the state and the history are read. Sealed columns ({blob}) are XChaCha20-Poly1305 under the ledger
-// key with AD (subject, column, key version, event id).
+// in which the state and the history are read. Sealed columns ({blob}) are XChaCha20-Poly1305 under
+// the ledger key with AD (subject, column, key version, event id).
 constexpr std::string_view kV1 = R"sql(
 -- Reference table (owned by no subject): the ledger root key, wrapped by the key ring.
 CREATE TABLE consent_keys (

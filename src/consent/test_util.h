@@ -155,8 +155,8 @@ inline std::string backend_test_name(const ::testing::TestParamInfo<store::Backe
   return std::string(store::backend_name(info.param));
 }
 
-#define CHARTER_CONSENT_BACKENDS(Suite)                                                   \
-  INSTANTIATE_TEST_SUITE_P(Backends, Suite,                                               \
+#define CHARTER_CONSENT_BACKENDS(Suite)                                                           \
+  INSTANTIATE_TEST_SUITE_P(Backends, Suite,                                                       \
                            ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres), \
                            ::charter::consent::testing::backend_test_name)
 

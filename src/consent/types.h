@@ -153,11 +153,11 @@ struct Change {
 
 // ---- Names ----
 
-const char* to_string(EventKind v);            // given, withdrawn, expired
-const char* to_string(ConsentStatus v);        // none, given, withdrawn, expired
-const char* to_string(ObjectionKind v);        // objected, overridden, lifted
-const char* to_string(RestrictionGround v);    // accuracy_contested, unlawful_processing, ...
-const char* to_string(RestrictionKind v);      // placed, lifted
+const char* to_string(EventKind v);          // given, withdrawn, expired
+const char* to_string(ConsentStatus v);      // none, given, withdrawn, expired
+const char* to_string(ObjectionKind v);      // objected, overridden, lifted
+const char* to_string(RestrictionGround v);  // accuracy_contested, unlawful_processing, ...
+const char* to_string(RestrictionKind v);    // placed, lifted
 std::optional<EventKind> parse_event_kind(std::string_view s);
 std::optional<ObjectionKind> parse_objection_kind(std::string_view s);
 std::optional<RestrictionGround> parse_restriction_ground(std::string_view s);

@@ -114,11 +114,11 @@ Result<ConsentEvent> OneClickUnsubscribe::unsubscribe(std::string_view token) {
     }
     e->at = c->clock().now();
     e->seq = c->next_seq(e->at);
-    CHARTER_TRY(auto used, tx.exec("INSERT INTO consent_unsubscribe_uses (subject_id, token_id, "
-                                   "purpose, used_at, event_id) VALUES (?, ?, ?, ?, ?) ON "
-                                   "CONFLICT (subject_id, token_id) DO NOTHING",
-                                   {e->subject_id, token_id, e->purpose, to_unix_micros(e->at),
-                                    e->event_id}));
+    CHARTER_TRY(auto used,
+                tx.exec("INSERT INTO consent_unsubscribe_uses (subject_id, token_id, "
+                        "purpose, used_at, event_id) VALUES (?, ?, ?, ?, ?) ON "
+                        "CONFLICT (subject_id, token_id) DO NOTHING",
+                        {e->subject_id, token_id, e->purpose, to_unix_micros(e->at), e->event_id}));
     if (used == 0) {
       *refusal = make_error(Errc::kAlreadyExists, "unsubscribe link already used");
       return ok_status();

@@ -114,13 +114,12 @@ TEST_P(Unsubscribe, TokensForAnotherUseOrPurposeAreRefused) {
   auto u = make();
   const auto s = subject();
   // A token with the ledger's MAC key but made for another use ("verify-email").
-  auto other_use =
-      crypto::make_token(ledger_->core().keys().token_mac, "verify-email", "payload",
-                         clock_.now() + std::chrono::hours(1));
+  auto other_use = crypto::make_token(ledger_->core().keys().token_mac, "verify-email", "payload",
+                                      clock_.now() + std::chrono::hours(1));
   EXPECT_ERRC(u.unsubscribe(other_use), Errc::kUnauthenticated);
   // A correctly signed unsubscribe token whose payload was not sealed by the ledger.
-  auto unsealed = crypto::make_token(ledger_->core().keys().token_mac, "unsubscribe",
-                                     "c3ViX2FhYQ", clock_.now() + std::chrono::hours(1));
+  auto unsealed = crypto::make_token(ledger_->core().keys().token_mac, "unsubscribe", "c3ViX2FhYQ",
+                                     clock_.now() + std::chrono::hours(1));
   EXPECT_ERRC(u.unsubscribe(unsealed), Errc::kUnauthenticated);
 
   // Links exist only for consent purposes that the policy lets withdraw in one click.

@@ -37,8 +37,7 @@ std::vector<std::string> split(std::string_view text) {
 
 Status check_staff_id(std::string_view id) {
   if (!is_valid_id(id, "stf")) {
-    return make_error(Errc::kInvalidArgument,
-                      "staff id: expected stf_ and 26 base32 characters");
+    return make_error(Errc::kInvalidArgument, "staff id: expected stf_ and 26 base32 characters");
   }
   return ok_status();
 }
@@ -159,10 +158,10 @@ Status StaffRegistry::check_roles(const std::vector<std::string>& roles) const {
     bool ok = std::find(allowed.begin(), allowed.end(), role) != allowed.end() &&
               policy_->find_recipient(role) != nullptr;
     if (!ok) {
-      bool plain = !role.empty() && role.size() <= 64 &&
-                   std::all_of(role.begin(), role.end(), [](char c) {
-                     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-                   });
+      bool plain =
+          !role.empty() && role.size() <= 64 && std::all_of(role.begin(), role.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+          });
       return make_error(Errc::kInvalidArgument,
                         "role " + (plain ? "'" + role + "'" : std::string("(not shown)")) +
                             " is not a staff role of the policy; roles: " + join(allowed));
@@ -198,12 +197,12 @@ Result<Member> StaffRegistry::add(const NewMember& m) {
   crypto::Bytes sealed_name, sealed_email;
   {
     std::lock_guard lock(random_mu_);
-    sealed_name = crypto::seal(keys_.seal, crypto::as_bytes(m.display_name),
-                               crypto::value_ad(id, "staff_members.display_name", keys_.version),
-                               random_);
-    sealed_email = crypto::seal(keys_.seal, crypto::as_bytes(email),
-                                crypto::value_ad(id, "staff_members.email", keys_.version),
-                                random_);
+    sealed_name =
+        crypto::seal(keys_.seal, crypto::as_bytes(m.display_name),
+                     crypto::value_ad(id, "staff_members.display_name", keys_.version), random_);
+    sealed_email =
+        crypto::seal(keys_.seal, crypto::as_bytes(email),
+                     crypto::value_ad(id, "staff_members.email", keys_.version), random_);
   }
   auto index = keys_.email_index.compute(email);
   const auto now = to_unix_micros(clock_.now());
@@ -259,8 +258,8 @@ Result<Member> StaffRegistry::record_training(std::string_view staff_id, Date tr
   }
   CHARTER_TRY(auto current, get(staff_id));
   // The latest training counts; an older date is kept in the history only.
-  Date effective = current.trained_on && *current.trained_on > trained_on ? *current.trained_on
-                                                                          : trained_on;
+  Date effective =
+      current.trained_on && *current.trained_on > trained_on ? *current.trained_on : trained_on;
   return update(staff_id, "trained_on = ?", {format_date(effective)}, "trained",
                 "trained_on=" + format_date(trained_on));
 }
@@ -318,9 +317,9 @@ Result<MemberDetails> StaffRegistry::details(std::string_view staff_id) {
   CHARTER_TRY(auto name, crypto::open(keys_.seal, name_blob,
                                       crypto::value_ad(staff_id, "staff_members.display_name",
                                                        keys_.version)));
-  CHARTER_TRY(auto email, crypto::open(keys_.seal, email_blob,
-                                       crypto::value_ad(staff_id, "staff_members.email",
-                                                        keys_.version)));
+  CHARTER_TRY(auto email,
+              crypto::open(keys_.seal, email_blob,
+                           crypto::value_ad(staff_id, "staff_members.email", keys_.version)));
   return MemberDetails{std::string(crypto::as_chars(name)), std::string(crypto::as_chars(email))};
 }
 

@@ -69,8 +69,8 @@ TEST_P(Registry, RolesMustBePolicyStaffRoles) {
             std::string::npos);
   EXPECT_ERRC(staff_->add({"Alex", "alex@oxemis.com", {}}), Errc::kInvalidArgument);
   EXPECT_ERRC(staff_->add({"", "alex@oxemis.com", {"dpo"}}), Errc::kInvalidArgument);
-  for (const char* bad : {"alex", "alex@", "@oxemis.com", "a@b@c.fr", "alex @oxemis.com",
-                          "alex@oxemis"}) {
+  for (const char* bad :
+       {"alex", "alex@", "@oxemis.com", "a@b@c.fr", "alex @oxemis.com", "alex@oxemis"}) {
     auto e = staff_->add({"Alex", bad, {"dpo"}});
     ASSERT_FALSE(e.ok()) << bad;
     EXPECT_EQ(e.error().code, Errc::kInvalidArgument);
@@ -145,7 +145,8 @@ TEST_P(Registry, ConsoleLogin) {
   ASSERT_OK(staff_->set_password(m.id, "correct horse battery staple"));
   ASSERT_OK_AND_ASSIGN(auto member, staff_->get(m.id));
   EXPECT_TRUE(member.has_password);
-  ASSERT_OK_AND_ASSIGN(auto id, staff_->login(" DPO.Team@oxemis.com", "correct horse battery staple"));
+  ASSERT_OK_AND_ASSIGN(auto id,
+                       staff_->login(" DPO.Team@oxemis.com", "correct horse battery staple"));
   EXPECT_EQ(id.id, m.id);
   auto wrong = staff_->login("dpo.team@oxemis.com", "correct horse battery");
   ASSERT_FALSE(wrong.ok());

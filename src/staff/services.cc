@@ -14,8 +14,7 @@ namespace {
 
 constexpr std::string_view kTokenPrefix = "chsvc_";
 constexpr std::size_t kTokenChars = 52;  // 256 bits in base32
-constexpr std::string_view kServiceColumns =
-    "service_id, name, purposes, suspended_at, created_at";
+constexpr std::string_view kServiceColumns = "service_id, name, purposes, suspended_at, created_at";
 constexpr std::string_view kTokenColumns =
     "token_id, service_id, created_at, expires_at, revoked_at";
 
@@ -46,8 +45,9 @@ bool plain_name(std::string_view s, std::size_t max) {
 Status check_id(std::string_view id, std::string_view prefix, std::string_view what) {
   if (!is_valid_id(id, prefix)) {
     return make_error(Errc::kInvalidArgument, std::string(what) + ": expected " +
-                                                  std::string(prefix) + "_ and 26 base32 "
-                                                                        "characters");
+                                                  std::string(prefix) +
+                                                  "_ and 26 base32 "
+                                                  "characters");
   }
   return ok_status();
 }
@@ -91,7 +91,9 @@ Result<Service> read_service(store::Transaction& tx, std::string_view service_id
   return service_from(*row);
 }
 
-crypto::Digest token_hash(std::string_view token) { return crypto::sha256(crypto::as_bytes(token)); }
+crypto::Digest token_hash(std::string_view token) {
+  return crypto::sha256(crypto::as_bytes(token));
+}
 
 }  // namespace
 
@@ -112,7 +114,8 @@ Status ServiceRegistry::check_purposes(const std::vector<std::string>& purposes)
   for (const auto& p : purposes) {
     if (!policy_->find_purpose(p)) {
       return make_error(Errc::kInvalidArgument,
-                        "purpose " + (plain_name(p, 64) ? "'" + p + "'" : std::string("(not shown)")) +
+                        "purpose " +
+                            (plain_name(p, 64) ? "'" + p + "'" : std::string("(not shown)")) +
                             " is not declared by the policy");
     }
   }
@@ -134,8 +137,8 @@ Result<Service> ServiceRegistry::add(std::string_view name, const std::vector<st
     id = new_id(random_, "svc");
   }
   CHARTER_TRY(auto tx, store_.write());
-  CHARTER_TRY(auto existing, tx.query_one("SELECT service_id FROM staff_services WHERE name = ?",
-                                          {name}));
+  CHARTER_TRY(auto existing,
+              tx.query_one("SELECT service_id FROM staff_services WHERE name = ?", {name}));
   if (existing) return make_error(Errc::kAlreadyExists, "a service with this name exists");
   CHARTER_TRY(auto n, tx.exec("INSERT INTO staff_services (service_id, name, purposes, "
                               "created_at) VALUES (?, ?, ?, ?)",
@@ -165,12 +168,12 @@ Result<Service> ServiceRegistry::set_purposes(std::string_view service_id,
 Result<Service> ServiceRegistry::set_suspended(std::string_view service_id, bool suspended) {
   CHARTER_TRY_STATUS(check_id(service_id, "svc", "service id"));
   CHARTER_TRY(auto tx, store_.write());
-  auto r = suspended
-               ? tx.exec("UPDATE staff_services SET suspended_at = ? WHERE service_id = ? AND "
-                         "suspended_at IS NULL",
-                         {to_unix_micros(clock_.now()), service_id})
-               : tx.exec("UPDATE staff_services SET suspended_at = NULL WHERE service_id = ?",
-                         {service_id});
+  auto r = suspended ? tx.exec(
+                           "UPDATE staff_services SET suspended_at = ? WHERE service_id = ? AND "
+                           "suspended_at IS NULL",
+                           {to_unix_micros(clock_.now()), service_id})
+                     : tx.exec("UPDATE staff_services SET suspended_at = NULL WHERE service_id = ?",
+                               {service_id});
   CHARTER_TRY(auto n, std::move(r));
   (void)n;
   CHARTER_TRY(auto s, read_service(tx, service_id));
@@ -247,8 +250,8 @@ Result<IssuedToken> ServiceRegistry::issue_token(std::string_view service_id,
 Status ServiceRegistry::revoke_token(std::string_view token_id) {
   CHARTER_TRY_STATUS(check_id(token_id, "tok", "token id"));
   CHARTER_TRY(auto tx, store_.write());
-  CHARTER_TRY(auto row, tx.query_one("SELECT revoked_at FROM staff_tokens WHERE token_id = ?",
-                                     {token_id}));
+  CHARTER_TRY(auto row,
+              tx.query_one("SELECT revoked_at FROM staff_tokens WHERE token_id = ?", {token_id}));
   if (!row) return make_error(Errc::kNotFound, "no such token");
   if (!(*row)[0].is_null()) return ok_status();  // already revoked
   CHARTER_TRY(auto n, tx.exec("UPDATE staff_tokens SET revoked_at = ? WHERE token_id = ?",

@@ -97,8 +97,7 @@ TEST_P(Services, RevokedTokensAndSuspendedServicesAreRefused) {
 
   EXPECT_ERRC(services_->issue_token(svc.id, {0, 0, 0}), Errc::kInvalidArgument);
   EXPECT_ERRC(services_->issue_token(svc.id, {3, 0, 0}), Errc::kInvalidArgument);
-  EXPECT_ERRC(services_->issue_token("svc_00000000000000000000000000", {0, 1, 0}),
-              Errc::kNotFound);
+  EXPECT_ERRC(services_->issue_token("svc_00000000000000000000000000", {0, 1, 0}), Errc::kNotFound);
 }
 
 }  // namespace

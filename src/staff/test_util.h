@@ -96,8 +96,8 @@ class StaffFixture : public ::testing::TestWithParam<store::Backend> {
   std::unique_ptr<ServiceRegistry> services_;
 };
 
-#define CHARTER_STAFF_BACKENDS(Suite)                                                     \
-  INSTANTIATE_TEST_SUITE_P(                                                               \
+#define CHARTER_STAFF_BACKENDS(Suite)                                                         \
+  INSTANTIATE_TEST_SUITE_P(                                                                   \
       Backends, Suite, ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres), \
       [](const auto& info) { return std::string(store::backend_name(info.param)); })
 

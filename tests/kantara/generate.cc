@@ -106,7 +106,9 @@ int main(int argc, char** argv) {
     return e;
   };
   std::vector<Status> steps;
-  auto step = [&](Result<consent::ConsentEvent> r) { steps.push_back(r.ok() ? ok_status() : Status(r.error())); };
+  auto step = [&](Result<consent::ConsentEvent> r) {
+    steps.push_back(r.ok() ? ok_status() : Status(r.error()));
+  };
   step(l.give(a, "prospecting", ev("privacy_center", "fr")));
   step(l.give(b, "prospecting", ev("api", "en")));
   step(l.give(c, "audience_cookies", ev("privacy_center", "en")));
@@ -131,8 +133,8 @@ int main(int argc, char** argv) {
       auto receipt = consent::make_receipt(*policy, e);
       if (!receipt) return die("receipt", receipt.error());
       if (auto st = consent::check_receipt(*receipt); !st.ok()) return die("check", st.error());
-      auto name = std::to_string(++written) + "-" + consent::to_string(e.kind) + "-" +
-                  e.language + ".json";
+      auto name =
+          std::to_string(++written) + "-" + consent::to_string(e.kind) + "-" + e.language + ".json";
       std::ofstream(out / name) << receipt->dump(2) << "\n";
     }
   }
