@@ -9,6 +9,8 @@ void register_areas(CLI::App& app, Action& action) {
   register_audit_commands(app, action);
   register_keys_commands(app, action);
   register_subject_commands(app, action);
+  register_consent_commands(app, action);
+  register_staff_commands(app, action);
 }
 
 }  // namespace charter::cli

@@ -26,5 +26,9 @@ CLI::App* register_subject_commands(CLI::App& app, Action& action);
 // `charter policy render` and `charter policy ropa` (policy_render_cmd.cc), added to the area
 // that register_policy_commands() returns.
 void register_policy_render_commands(CLI::App& policy_area, Action& action);
+// `charter consent ...` (consent_cmd.cc).
+CLI::App* register_consent_commands(CLI::App& app, Action& action);
+// `charter staff ...` (staff_cmd.cc).
+CLI::App* register_staff_commands(CLI::App& app, Action& action);
 
 }  // namespace charter::cli
