@@ -17,5 +17,7 @@ void register_areas(CLI::App& app, Action& action);
 CLI::App* register_policy_commands(CLI::App& app, Action& action);
 // `charter dsr ...`.
 CLI::App* register_dsr_commands(CLI::App& app, Action& action);
+// `charter serve` (serve_cmd.cc).
+void register_serve_command(CLI::App& app, Action& action);
 
 }  // namespace charter::cli
