@@ -33,6 +33,7 @@ struct ServeOptions {
   double rate_anonymous = 20;
   double rate_credential = 10'000;
   int grace_seconds = 10;
+  double header_timeout = 10, body_timeout = 30, idle_timeout = 60;
   std::string log_level = "info";
 };
 
@@ -103,6 +104,12 @@ int serve(const ServeOptions& o) {
   options.io_threads = o.threads;
   options.workers = o.workers;
   options.grace = std::chrono::seconds(o.grace_seconds);
+  auto ms = [](double seconds) {
+    return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+  };
+  options.limits.header_timeout = ms(o.header_timeout);
+  options.limits.body_timeout = ms(o.body_timeout);
+  options.limits.idle_timeout = ms(o.idle_timeout);
   options.limits.max_connections = o.max_connections;
   options.limits.max_body_bytes = o.max_body;
   options.limits.anonymous = {o.rate_anonymous, 2 * o.rate_anonymous};
@@ -157,6 +164,18 @@ void register_serve_command(CLI::App& app, Action& action) {
                   "Seconds to finish requests in progress on SIGTERM/SIGINT")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--header-timeout", o->header_timeout,
+                  "Seconds to receive a whole request header once it has begun (then 408)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--body-timeout", o->body_timeout,
+                  "Seconds to receive a whole request body (then 408)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--idle-timeout", o->idle_timeout,
+                  "Seconds a keep-alive connection may wait for its next request")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--log-level", o->log_level, "trace, debug, info (one line per request), warn")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));

@@ -43,8 +43,9 @@ void HttpMetrics::render(std::string& out) const {
     for (auto& e : extra) l.push_back(std::move(e));
     return render_labels(l);
   };
-  out += "# HELP charter_http_requests_total HTTP requests answered, by route template, method "
-         "and status.\n# TYPE charter_http_requests_total counter\n";
+  out +=
+      "# HELP charter_http_requests_total HTTP requests answered, by route template, method "
+      "and status.\n# TYPE charter_http_requests_total counter\n";
   for (const auto& s : slots_) {
     for (std::size_t i = 0; i < s->by_status.size(); ++i) {
       std::uint64_t n = s->by_status[i].load(std::memory_order_relaxed);
@@ -53,9 +54,10 @@ void HttpMetrics::render(std::string& out) const {
              " " + std::to_string(n) + "\n";
     }
   }
-  out += "# HELP charter_http_request_duration_seconds Time from the end of the request header "
-         "to the response being ready, by route.\n"
-         "# TYPE charter_http_request_duration_seconds histogram\n";
+  out +=
+      "# HELP charter_http_request_duration_seconds Time from the first byte of the request "
+      "to its response being ready, by route.\n"
+      "# TYPE charter_http_request_duration_seconds histogram\n";
   for (const auto& s : slots_) {
     std::uint64_t count = s->count.load(std::memory_order_relaxed);
     if (count == 0) continue;
@@ -84,10 +86,11 @@ void HttpMetrics::render(std::string& out) const {
         static_cast<double>(in_flight.load()));
   gauge("charter_http_worker_queue", "Handler calls waiting for or running on a worker thread.",
         static_cast<double>(worker_queue.load()));
-  out += "# HELP charter_http_refused_connections_total Connections refused at accept (too many "
-         "open).\n# TYPE charter_http_refused_connections_total counter\n"
-         "charter_http_refused_connections_total " +
-         std::to_string(refused_connections.load()) + "\n";
+  out +=
+      "# HELP charter_http_refused_connections_total Connections refused at accept (too many "
+      "open).\n# TYPE charter_http_refused_connections_total counter\n"
+      "charter_http_refused_connections_total " +
+      std::to_string(refused_connections.load()) + "\n";
 }
 
 }  // namespace charter::http

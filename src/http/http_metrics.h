@@ -23,9 +23,8 @@ namespace charter::http {
 class HttpMetrics {
  public:
   // Upper bounds of the latency buckets, in seconds.
-  static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                      0.025,  0.05,  0.1,    0.25,  0.5,
-                                                      1,      2.5,   5,      10};
+  static constexpr std::array<double, 14> kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
   explicit HttpMetrics(const Router& router);
 
@@ -41,8 +40,8 @@ class HttpMetrics {
 
  private:
   struct Slot {
-    std::string route;   // template or "unmatched"
-    std::string method;  // "GET", ... ("" for unmatched)
+    std::string route;                                        // template or "unmatched"
+    std::string method;                                       // "GET", ... ("" for unmatched)
     std::array<std::atomic<std::uint64_t>, 500> by_status{};  // index status - 100
     std::array<std::atomic<std::uint64_t>, kBuckets.size()> buckets{};
     std::atomic<std::uint64_t> count{0};

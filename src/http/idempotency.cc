@@ -10,8 +10,7 @@ Status check_idempotency_key(std::string_view key) {
   }
   for (char c : key) {
     if (c < 0x20 || c > 0x7e) {
-      return make_error(Errc::kInvalidArgument,
-                        "Idempotency-Key must be visible ASCII characters");
+      return make_error(Errc::kInvalidArgument, "Idempotency-Key must be visible ASCII characters");
     }
   }
   return ok_status();

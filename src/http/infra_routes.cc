@@ -66,8 +66,7 @@ Status add_infra_routes(Router& router, MetricsRegistry& registry, const ApiCont
   health.tag = "infrastructure";
   health.exec = Exec::kInline;
   health.rate_limited = false;
-  health.replies = {{200, "The server is up",
-                     "application/json",
+  health.replies = {{200, "The server is up", "application/json",
                      object_schema({{"status", {{"const", "ok"}}},
                                     {"version", {{"type", "string"}}},
                                     {"policy_version", {{"type", "string"}}}},
@@ -99,8 +98,9 @@ Status add_infra_routes(Router& router, MetricsRegistry& registry, const ApiCont
   gpc.path = "/.well-known/gpc.json";
   gpc.operation_id = "getGpcSupport";
   gpc.summary = "Global Privacy Control support resource";
-  gpc.description = "Sec-GPC: 1 is honoured as a withdrawal of consent to and objection to "
-                    "direct marketing (reference/gpc/NOTES.md).";
+  gpc.description =
+      "Sec-GPC: 1 is honoured as a withdrawal of consent to and objection to "
+      "direct marketing (reference/gpc/NOTES.md).";
   gpc.tag = "policy";
   gpc.exec = Exec::kInline;
   gpc.cache_control = "public, max-age=3600";
@@ -121,14 +121,15 @@ Status add_infra_routes(Router& router, MetricsRegistry& registry, const ApiCont
   pol.summary = "The policy in force: version, controller, authority, languages, purposes";
   pol.tag = "policy";
   pol.exec = Exec::kInline;
-  pol.replies = {{200, "The policy in force", "application/json",
-                  object_schema({{"version", {{"type", "string"}}},
-                                 {"short_version", {{"type", "string"}}},
-                                 {"languages", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-                                 {"controller", {{"type", "object"}}},
-                                 {"supervisory_authority", {{"type", "object"}}},
-                                 {"purposes", {{"type", "array"}}}},
-                                {"version", "languages", "controller"})}};
+  pol.replies = {
+      {200, "The policy in force", "application/json",
+       object_schema({{"version", {{"type", "string"}}},
+                      {"short_version", {{"type", "string"}}},
+                      {"languages", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                      {"controller", {{"type", "object"}}},
+                      {"supervisory_authority", {{"type", "object"}}},
+                      {"purposes", {{"type", "array"}}}},
+                     {"version", "languages", "controller"})}};
   std::string policy_body =
       policy_summary(*policy).dump(-1, ' ', false, json::error_handler_t::replace);
   pol.handler = [policy_body](Request&) -> Result<Response> {

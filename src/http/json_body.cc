@@ -58,8 +58,7 @@ class BoundedSax final : public nlohmann::json_sax<json> {
   }
   bool check_string(const string_t& s) {
     if (s.size() > limits_.max_string_bytes) {
-      return fail("JSON string longer than " + std::to_string(limits_.max_string_bytes) +
-                  " bytes");
+      return fail("JSON string longer than " + std::to_string(limits_.max_string_bytes) + " bytes");
     }
     return true;
   }

@@ -18,7 +18,7 @@ namespace charter::http {
 
 struct JsonLimits {
   int max_depth = 32;
-  std::size_t max_values = 100'000;  // scalars, arrays and objects, counted together
+  std::size_t max_values = 100'000;       // scalars, arrays and objects, counted together
   std::size_t max_string_bytes = 65'536;  // each string and member name
 };
 

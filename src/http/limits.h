@@ -19,16 +19,16 @@ struct Limits {
   std::size_t max_body_bytes = 1024 * 1024;  // 413 (Content-Length checked before reading)
   JsonLimits json;                           // 400 with the reason
 
-  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for a next request: close
-  std::chrono::milliseconds header_timeout{10'000};  // whole header from its first byte: 408
-  std::chrono::milliseconds body_timeout{30'000};    // whole body: 408
-  std::chrono::milliseconds write_timeout{30'000};   // a client that does not read: close
+  std::chrono::milliseconds idle_timeout{60'000};       // keep-alive wait for a next request: close
+  std::chrono::milliseconds header_timeout{10'000};     // whole header from its first byte: 408
+  std::chrono::milliseconds body_timeout{30'000};       // whole body: 408
+  std::chrono::milliseconds write_timeout{30'000};      // a client that does not read: close
   std::chrono::milliseconds handshake_timeout{10'000};  // TLS handshake: close
 
   std::size_t max_connections = 4096;  // beyond: 503 at accept (plain HTTP) and close
 
-  RateLimit anonymous{20, 40};            // per client address: 429
-  RateLimit credential{10'000, 20'000};   // per credential: 429
+  RateLimit anonymous{20, 40};           // per client address: 429
+  RateLimit credential{10'000, 20'000};  // per credential: 429
   std::size_t rate_limiter_keys = 100'000;
 
   IdempotencyLimits idempotency;

@@ -68,8 +68,8 @@ std::string format_value(double v) {
 }
 
 Result<MetricsRegistry::Series*> MetricsRegistry::series(std::string_view name,
-                                                          std::string_view help, Type type,
-                                                          const Labels& labels) {
+                                                         std::string_view help, Type type,
+                                                         const Labels& labels) {
   if (!is_metric_name(name)) {
     return make_error(Errc::kInvalidArgument, "invalid metric name " + std::string(name));
   }

@@ -52,8 +52,7 @@ class Gauge {
 
 class MetricsRegistry {
  public:
-  Result<Counter*> counter(std::string_view name, std::string_view help,
-                           const Labels& labels = {});
+  Result<Counter*> counter(std::string_view name, std::string_view help, const Labels& labels = {});
   Result<Gauge*> gauge(std::string_view name, std::string_view help, const Labels& labels = {});
   Status gauge_callback(std::string_view name, std::string_view help, const Labels& labels,
                         std::function<double()> read);

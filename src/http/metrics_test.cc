@@ -9,18 +9,20 @@ namespace {
 
 TEST(Metrics, CountersGaugesAndCallbacksRender) {
   MetricsRegistry reg;
-  auto allow = reg.counter("charter_decisions_total", "Access decisions by outcome",
-                           {{"outcome", "allow"}});
-  auto deny = reg.counter("charter_decisions_total", "Access decisions by outcome",
-                          {{"outcome", "deny"}});
+  auto allow =
+      reg.counter("charter_decisions_total", "Access decisions by outcome", {{"outcome", "allow"}});
+  auto deny =
+      reg.counter("charter_decisions_total", "Access decisions by outcome", {{"outcome", "deny"}});
   ASSERT_TRUE(allow && deny);
   (*allow)->inc(3);
   (*deny)->inc();
   auto g = reg.gauge("charter_things", "Things");
   ASSERT_TRUE(g);
   (*g)->set(2.5);
-  ASSERT_TRUE(reg.gauge_callback("charter_audit_backlog", "Audit entries not yet in a signed tree "
-                                 "head", {}, [] { return 7.0; }));
+  ASSERT_TRUE(reg.gauge_callback("charter_audit_backlog",
+                                 "Audit entries not yet in a signed tree "
+                                 "head",
+                                 {}, [] { return 7.0; }));
   std::string out = reg.render();
   EXPECT_NE(out.find("# HELP charter_decisions_total Access decisions by outcome\n"
                      "# TYPE charter_decisions_total counter\n"
@@ -32,8 +34,8 @@ TEST(Metrics, CountersGaugesAndCallbacksRender) {
   EXPECT_NE(out.find("# TYPE charter_audit_backlog gauge\ncharter_audit_backlog 7\n"),
             std::string::npos);
   // The same series is the same counter.
-  auto again = reg.counter("charter_decisions_total", "Access decisions by outcome",
-                           {{"outcome", "allow"}});
+  auto again =
+      reg.counter("charter_decisions_total", "Access decisions by outcome", {{"outcome", "allow"}});
   EXPECT_EQ(*again, *allow);
 }
 
@@ -43,7 +45,7 @@ TEST(Metrics, RegistrationErrors) {
   EXPECT_FALSE(reg.counter("ok", "x", {{"bad-label", "v"}}));
   EXPECT_FALSE(reg.counter("ok", "x", {{"__reserved", "v"}}));
   ASSERT_TRUE(reg.counter("ok", "x"));
-  EXPECT_FALSE(reg.gauge("ok", "x"));   // another type
+  EXPECT_FALSE(reg.gauge("ok", "x"));    // another type
   EXPECT_FALSE(reg.counter("ok", "y"));  // another help
 }
 

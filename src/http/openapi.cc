@@ -13,9 +13,12 @@ using nlohmann::json;
 
 const char* in_name(ParamIn in) {
   switch (in) {
-    case ParamIn::kPath: return "path";
-    case ParamIn::kQuery: return "query";
-    case ParamIn::kHeader: return "header";
+    case ParamIn::kPath:
+      return "path";
+    case ParamIn::kQuery:
+      return "query";
+    case ParamIn::kHeader:
+      return "header";
   }
   return "query";
 }
@@ -27,9 +30,10 @@ std::string lower_method(Method m) {
 }
 
 json problem_ref(const std::string& description) {
-  return {{"description", description},
-          {"content",
-           {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+  return {
+      {"description", description},
+      {"content",
+       {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
 }
 
 json operation(const Route& r) {
@@ -98,8 +102,12 @@ json operation(const Route& r) {
   op["responses"] = std::move(responses);
 
   switch (r.auth) {
-    case Auth::kNone: op["security"] = json::array(); break;
-    case Auth::kService: op["security"] = json::array({{{"bearerAuth", json::array()}}}); break;
+    case Auth::kNone:
+      op["security"] = json::array();
+      break;
+    case Auth::kService:
+      op["security"] = json::array({{{"bearerAuth", json::array()}}});
+      break;
     case Auth::kStaff:
     case Auth::kAny:
       op["security"] =
@@ -169,8 +177,7 @@ json openapi_document(const Router& router, const ApiInfo& info) {
            {{"name", "Idempotency-Key"},
             {"in", "header"},
             {"required", false},
-            {"description",
-             "A retry with the same key and request gets the first response again"},
+            {"description", "A retry with the same key and request gets the first response again"},
             {"schema", {{"type", "string"}, {"minLength", 1}, {"maxLength", 255}}}}},
           {"CsrfToken",
            {{"name", "X-CSRF-Token"},

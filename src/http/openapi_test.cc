@@ -67,8 +67,8 @@ TEST(OpenApi, EveryRouteIsDescribedAndEveryDescriptionIsARoute) {
     }
   }
   EXPECT_EQ(routes, described);
-  for (const char* p : {"/healthz", "/metrics", "/.well-known/gpc.json", "/v1/policy",
-                        "/v1/openapi.json"}) {
+  for (const char* p :
+       {"/healthz", "/metrics", "/.well-known/gpc.json", "/v1/policy", "/v1/openapi.json"}) {
     EXPECT_TRUE(doc["paths"].contains(p)) << p;
   }
 }
@@ -91,8 +91,8 @@ TEST(OpenApi, OperationsCarryAuthParametersAndProblems) {
   const json& op = doc["paths"]["/v1/subjects/{id}/consents"]["post"];
   EXPECT_EQ(op["security"].size(), 2u);
   EXPECT_TRUE(op["requestBody"]["content"].contains("application/json"));
-  for (const char* s : {"201", "400", "401", "403", "404", "409", "413", "415", "422", "429",
-                        "503", "default"}) {
+  for (const char* s :
+       {"201", "400", "401", "403", "404", "409", "413", "415", "422", "429", "503", "default"}) {
     EXPECT_TRUE(op["responses"].contains(s)) << s;
   }
   EXPECT_EQ(op["responses"]["401"]["content"]["application/problem+json"]["schema"]["$ref"],

@@ -69,9 +69,9 @@ std::optional<Response> Pipeline::route(Request& req) {
     ProblemExtras extras;
     extras.allow = m.allow;
     return problem(req,
-                   make_error(Errc::kMethodNotAllowed,
-                              "this resource does not support " +
-                                  std::string(to_string(req.method)) + "; allowed: " + m.allow),
+                   make_error(Errc::kMethodNotAllowed, "this resource does not support " +
+                                                           std::string(to_string(req.method)) +
+                                                           "; allowed: " + m.allow),
                    extras);
   }
   req.route = m.route;
@@ -108,8 +108,8 @@ Response Pipeline::execute(Request& req) {
   if (r.auth != Auth::kNone) {
     auto creds = extract_credentials(req.headers);
     if (!creds || !*creds) {
-      return problem(req, creds ? make_error(Errc::kUnauthenticated, "no credential")
-                                : creds.error());
+      return problem(req,
+                     creds ? make_error(Errc::kUnauthenticated, "no credential") : creds.error());
     }
     if (!authenticator_) {
       return authenticated_failure(
@@ -162,7 +162,8 @@ Response Pipeline::execute(Request& req) {
       return problem(req, make_error(Errc::kConflict,
                                      "a request with this Idempotency-Key is still being "
                                      "processed; retry later"));
-    case IdempotencyStore::Outcome::kProceed: break;
+    case IdempotencyStore::Outcome::kProceed:
+      break;
   }
   auto res = run_handler(req);
   Response out = res ? std::move(res).value() : problem(req, res.error());

@@ -36,8 +36,8 @@ namespace charter::http {
 
 class Pipeline {
  public:
-  Pipeline(const Router& router, Authenticator* authenticator, const Clock& clock,
-           Random& random, HttpMetrics& metrics, const Limits& limits);
+  Pipeline(const Router& router, Authenticator* authenticator, const Clock& clock, Random& random,
+           HttpMetrics& metrics, const Limits& limits);
 
   std::string new_request_id();
 

@@ -59,8 +59,8 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(router_.add(std::move(r)));
   }
 
-  Request request(Method m, std::string target, std::vector<std::pair<std::string, std::string>>
-                                                    headers = {},
+  Request request(Method m, std::string target,
+                  std::vector<std::pair<std::string, std::string>> headers = {},
                   std::string body = "") {
     Request req;
     req.method = m;
@@ -143,7 +143,8 @@ TEST_F(PipelineTest, AuthenticationAndPrincipalKinds) {
   EXPECT_EQ(r.status, 201);
   EXPECT_EQ(body(r)["who"], "svc_1");
 
-  auto staff_on_service = request(Method::kGet, "/v1/service", {{"Cookie", "charter_session=sess-staff"}});
+  auto staff_on_service =
+      request(Method::kGet, "/v1/service", {{"Cookie", "charter_session=sess-staff"}});
   EXPECT_EQ(run(staff_on_service).status, 403);
   auto service_on_staff = request(Method::kGet, "/v1/staff", {{"Authorization", "Bearer tok-svc"}});
   EXPECT_EQ(run(service_on_staff).status, 403);
@@ -190,9 +191,9 @@ TEST_F(PipelineTest, CsrfForCookieSessionsOnUnsafeMethods) {
   EXPECT_EQ(run(o).status, 403);
 
   // Bearer tokens are not sent by browsers on their own: no CSRF check.
-  auto bearer = request(Method::kPost, "/v1/any",
-                        {{"Authorization", "Bearer tok-svc"}, {"Content-Type", "application/json"}},
-                        "{}");
+  auto bearer =
+      request(Method::kPost, "/v1/any",
+              {{"Authorization", "Bearer tok-svc"}, {"Content-Type", "application/json"}}, "{}");
   EXPECT_EQ(run(bearer).status, 201);
   // Safe methods need no token.
   auto get = request(Method::kGet, "/v1/staff", {{"Cookie", "charter_session=sess-staff"}});
@@ -264,7 +265,7 @@ TEST_F(PipelineTest, IdempotencyKeyReplaysAndRefusesOtherBodies) {
   EXPECT_EQ(r2.body, r1.body);
   EXPECT_EQ(r2.headers.get("Idempotent-Replayed"), "true");
   EXPECT_EQ(r2.headers.get("X-Request-Id"), retry.id);  // the retry's own id
-  EXPECT_EQ(handled_, 1);                                // applied once
+  EXPECT_EQ(handled_, 1);                               // applied once
 
   auto other = request(Method::kPost, "/v1/any", h, R"({"a":2})");
   Response r3 = run(other);
@@ -320,7 +321,9 @@ TEST_F(PipelineTest, RateLimitsPerAddressAndPerCredential) {
   other.remote_ip = "192.0.2.2";
   EXPECT_EQ(go(other).status, 201);
   // A credential has its own bucket, whatever the address.
-  auto svc = [&] { return request(Method::kGet, "/v1/service", {{"Authorization", "Bearer tok-svc"}}); };
+  auto svc = [&] {
+    return request(Method::kGet, "/v1/service", {{"Authorization", "Bearer tok-svc"}});
+  };
   for (int i = 0; i < 3; ++i) EXPECT_EQ(go(svc()).status, 201);
   EXPECT_EQ(go(svc()).status, 429);
   clock_.advance(Micros(1'000'000));
@@ -346,8 +349,8 @@ TEST_F(PipelineTest, PurposeParameter) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, Errc::kInvalidArgument);
   EXPECT_NE(missing.error().message.find(policy->purposes[0].id), std::string::npos);
-  auto unknown = required_purpose(request(Method::kGet, "/v1/open?purpose=jean%40example.com"),
-                                  *policy);
+  auto unknown =
+      required_purpose(request(Method::kGet, "/v1/open?purpose=jean%40example.com"), *policy);
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().message.find("jean"), std::string::npos);
   EXPECT_FALSE(required_purpose(request(Method::kGet, "/v1/open?purpose=a&purpose=b"), *policy));

@@ -6,8 +6,8 @@ namespace charter::http {
 namespace {
 
 TEST(Problem, ShapeFollowsRfc9457AndTheErrorTable) {
-  Response r = problem_response(make_error(Errc::kInvalidArgument, "field email: not an e-mail"),
-                                "req_X");
+  Response r =
+      problem_response(make_error(Errc::kInvalidArgument, "field email: not an e-mail"), "req_X");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.content_type(), "application/problem+json");
   auto j = nlohmann::json::parse(r.body);

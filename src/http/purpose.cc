@@ -16,9 +16,9 @@ Result<const policy::Purpose*> required_purpose(const Request& req, const policy
   if (n > 1) return make_error(Errc::kInvalidArgument, "the purpose query parameter is repeated");
   const policy::Purpose* p = policy.find_purpose(std::string(*req.query_param(kPurposeParam)));
   if (!p) {
-    return make_error(Errc::kInvalidArgument,
-                      "the purpose query parameter names no purpose of the policy: one of " +
-                          known());
+    return make_error(
+        Errc::kInvalidArgument,
+        "the purpose query parameter names no purpose of the policy: one of " + known());
   }
   return p;
 }

@@ -16,11 +16,14 @@ Route route(Method m, std::string path, std::string op, std::vector<Param> param
   return r;
 }
 
-Param path_param(std::string name) { return Param{std::move(name), ParamIn::kPath, "id", {}, true}; }
+Param path_param(std::string name) {
+  return Param{std::move(name), ParamIn::kPath, "id", {}, true};
+}
 
 TEST(Router, MatchesLiteralsAndParameters) {
   Router router;
-  ASSERT_TRUE(router.add(route(Method::kGet, "/v1/subjects/{id}", "getSubject", {path_param("id")})));
+  ASSERT_TRUE(
+      router.add(route(Method::kGet, "/v1/subjects/{id}", "getSubject", {path_param("id")})));
   ASSERT_TRUE(router.add(route(Method::kGet, "/v1/subjects/lookup", "lookupSubject")));
   ASSERT_TRUE(router.add(route(Method::kGet, "/", "root")));
 
@@ -76,8 +79,7 @@ TEST(Router, RejectsRoutesThatCannotBeDescribed) {
     EXPECT_FALSE(s);
     return s ? std::string() : s.error().message;
   };
-  EXPECT_NE(err(route(Method::kGet, "/v1/y/{id}", "getY")).find("not declared"),
-            std::string::npos);
+  EXPECT_NE(err(route(Method::kGet, "/v1/y/{id}", "getY")).find("not declared"), std::string::npos);
   EXPECT_NE(err(route(Method::kGet, "/v1/y", "getY2", {path_param("id")})).find("not in the path"),
             std::string::npos);
   EXPECT_NE(err(route(Method::kPost, "/v1/z", "getX")).find("not unique"), std::string::npos);

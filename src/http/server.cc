@@ -2,6 +2,8 @@
 // the only users of Asio in Charter.
 #include "http/server.h"
 
+#include <openssl/ssl.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -14,8 +16,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <openssl/ssl.h>
-#include <spdlog/spdlog.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -184,14 +184,13 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options, ServerDeps
     SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
     ctx.use_certificate_chain_file(impl->options.tls_cert, ec);
     if (ec) {
-      return make_error(Errc::kInvalidArgument,
-                        "cannot use the TLS certificate " + impl->options.tls_cert + ": " +
-                            ec.message());
+      return make_error(Errc::kInvalidArgument, "cannot use the TLS certificate " +
+                                                    impl->options.tls_cert + ": " + ec.message());
     }
     ctx.use_private_key_file(impl->options.tls_key, asio::ssl::context::pem, ec);
     if (ec) {
-      return make_error(Errc::kInvalidArgument, "cannot use the TLS key " +
-                                                    impl->options.tls_key + ": " + ec.message());
+      return make_error(Errc::kInvalidArgument,
+                        "cannot use the TLS key " + impl->options.tls_key + ": " + ec.message());
     }
     if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
       return make_error(Errc::kInvalidArgument, "the TLS key does not match the certificate");
@@ -211,6 +210,13 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options, ServerDeps
                                               ec.message());
   }
   impl->port = acc.local_endpoint().port();
+  // From here on SIGTERM/SIGINT are caught (and queued until run() waits for them), so a
+  // signal sent as soon as the listening address is printed still stops gracefully.
+  if (impl->options.handle_signals) {
+    impl->signals.add(SIGTERM, ec);
+    if (!ec) impl->signals.add(SIGINT, ec);
+    if (ec) return make_error(Errc::kUnavailable, "cannot handle signals: " + ec.message());
+  }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -225,11 +231,7 @@ std::string Server::url() const {
 void Server::run() {
   Impl& m = *impl_;
   asio::co_spawn(m.acceptor.get_executor(), m.accept_loop(), asio::detached);
-  if (m.options.handle_signals) {
-    m.signals.add(SIGTERM);
-    m.signals.add(SIGINT);
-    m.wait_signal();
-  }
+  if (m.options.handle_signals) m.wait_signal();
   std::vector<std::thread> threads;
   for (int i = 0; i < m.io_thread_count; ++i) threads.emplace_back([&m] { m.io.run(); });
   {

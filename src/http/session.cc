@@ -2,6 +2,7 @@
 // Boost.Beast/Asio; keep it that way (build time).
 #include "http/session.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -16,7 +17,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
 
 #include <ctime>
 #include <optional>
@@ -193,8 +193,8 @@ asio::awaitable<void> close_connection(Connection<Stream>& c, bool linger) {
       char sink[4096];
       std::size_t drained = 0;
       while (drained < 256 * 1024) {
-        std::size_t n = co_await c.stream.async_read_some(
-            asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+        std::size_t n = co_await c.stream.async_read_some(asio::buffer(sink),
+                                                          asio::redirect_error(use_awaitable, ec));
         if (ec) break;
         drained += n;
       }
@@ -259,31 +259,47 @@ asio::awaitable<void> serve(std::shared_ptr<Connection<Stream>> c, Shared& s) {
     parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
     parser.body_limit(limits.max_body_bytes);
 
+    // The request line first, so an overlong one is told apart from overlong header fields
+    // (the parser consumes the request line before it reports its header limit).
     c->arm(limits.header_timeout);
-    co_await bhttp::async_read_header(c->stream, buffer, parser,
-                                      asio::redirect_error(use_awaitable, ec));
+    bool line_too_long = false;
+    for (;;) {
+      std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
+      std::size_t eol = data.find("\r\n");
+      if (eol != std::string_view::npos || data.size() > limits.max_request_line + 1) {
+        line_too_long = eol == std::string_view::npos || eol > limits.max_request_line;
+        break;
+      }
+      std::size_t n = co_await c->stream.async_read_some(buffer.prepare(kIdleRead),
+                                                         asio::redirect_error(use_awaitable, ec));
+      if (ec) break;
+      buffer.commit(n);
+    }
+    if (!ec && !line_too_long) {
+      co_await bhttp::async_read_header(c->stream, buffer, parser,
+                                        asio::redirect_error(use_awaitable, ec));
+    }
     c->disarm();
 
     std::optional<Response> res;
     bool close = false;
     unsigned version = 11;
-    if (ec) {
+    if (line_too_long) {
+      close = true;
+      res = s.pipeline.problem(
+          req,
+          make_error(Errc::kUriTooLong, "the request line is longer than " +
+                                            std::to_string(limits.max_request_line) + " bytes"));
+    } else if (ec) {
       close = true;
       if (c->timed_out()) {
         res = s.pipeline.problem(
             req, make_error(Errc::kTimeout, "the request header did not arrive in time"));
       } else if (ec == bhttp::error::header_limit) {
-        std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
-        std::size_t eol = data.find("\r\n");
-        res = (eol == std::string_view::npos || eol > limits.max_request_line)
-                  ? s.pipeline.problem(req, make_error(Errc::kUriTooLong,
-                                                       "the request line is longer than " +
-                                                           std::to_string(limits.max_request_line) +
-                                                           " bytes"))
-                  : s.pipeline.problem(
-                        req, make_error(Errc::kHeadersTooLarge,
-                                        "the request header is larger than " +
-                                            std::to_string(limits.max_header_bytes) + " bytes"));
+        res = s.pipeline.problem(
+            req, make_error(Errc::kHeadersTooLarge, "the request header is larger than " +
+                                                        std::to_string(limits.max_header_bytes) +
+                                                        " bytes"));
       } else if (ec == bhttp::error::body_limit) {
         res = s.pipeline.problem(
             req, make_error(Errc::kPayloadTooLarge, "the body is larger than " +
@@ -302,21 +318,30 @@ asio::awaitable<void> serve(std::shared_ptr<Connection<Stream>> c, Shared& s) {
       in_flight.emplace(s.metrics);
       auto& h = parser.get();
       version = h.version();
-      req.method = parse_method(std::string_view(h.method_string().data(), h.method_string().size()));
+      req.method =
+          parse_method(std::string_view(h.method_string().data(), h.method_string().size()));
       for (const auto& f : h) {
         req.headers.add(std::string(f.name_string()), std::string(f.value()));
       }
       close = !h.keep_alive();
       std::string_view raw_target(h.target().data(), h.target().size());
       if (version != 10 && version != 11) {
-        res = s.pipeline.problem(req, make_error(Errc::kUnsupported,
-                                                 "only HTTP/1.0 and HTTP/1.1 are supported"));
+        res = s.pipeline.problem(
+            req, make_error(Errc::kUnsupported, "only HTTP/1.0 and HTTP/1.1 are supported"));
         version = 11;
       } else if (raw_target.size() > limits.max_request_line) {
-        res = s.pipeline.problem(req, make_error(Errc::kUriTooLong,
-                                                 "the request target is longer than " +
-                                                     std::to_string(limits.max_request_line) +
-                                                     " bytes"));
+        res = s.pipeline.problem(
+            req,
+            make_error(Errc::kUriTooLong, "the request target is longer than " +
+                                              std::to_string(limits.max_request_line) + " bytes"));
+      } else if (auto te = req.headers.get_all("Transfer-Encoding");
+                 !te.empty() && (te.size() != 1 || !iequals(te[0], "chunked") || version != 11)) {
+        // Only "chunked" is decoded; anything else leaves the body length unknown (RFC 9112
+        // 6.3): refuse and close rather than guess (request smuggling).
+        res = s.pipeline.problem(
+            req, make_error(Errc::kInvalidArgument,
+                            "Transfer-Encoding other than chunked (HTTP/1.1) is not supported"));
+        close = true;
       } else if (version == 11 && req.headers.get_all("Host").size() != 1) {
         res = s.pipeline.problem(
             req, make_error(Errc::kInvalidArgument, "an HTTP/1.1 request needs one Host header"));
@@ -346,9 +371,9 @@ asio::awaitable<void> serve(std::shared_ptr<Connection<Stream>> c, Shared& s) {
                 req, make_error(Errc::kTimeout, "the request body did not arrive in time"));
           } else if (ec == bhttp::error::body_limit) {
             res = s.pipeline.problem(
-                req, make_error(Errc::kPayloadTooLarge,
-                                "the body is larger than " +
-                                    std::to_string(limits.max_body_bytes) + " bytes"));
+                req, make_error(Errc::kPayloadTooLarge, "the body is larger than " +
+                                                            std::to_string(limits.max_body_bytes) +
+                                                            " bytes"));
           } else if (is_disconnect(ec)) {
             break;
           } else {
@@ -423,8 +448,9 @@ void refuse_connection(tcp::socket& socket, Shared& s) {
     s.pipeline.finish(req, res, std::chrono::steady_clock::now(), false);
     std::string text = "HTTP/1.1 503 Service Unavailable\r\n";
     for (const auto& [name, value] : res.headers) text += name + ": " + value + "\r\n";
-    text += "Date: " + http_date() + "\r\nConnection: close\r\nContent-Length: " +
-            std::to_string(res.body.size()) + "\r\n\r\n" + res.body;
+    text += "Date: " + http_date() +
+            "\r\nConnection: close\r\nContent-Length: " + std::to_string(res.body.size()) +
+            "\r\n\r\n" + res.body;
     socket.non_blocking(true, ec);
     if (!ec) socket.write_some(asio::buffer(text), ec);
     socket.shutdown(tcp::socket::shutdown_send, ec);
