@@ -4,8 +4,9 @@ namespace charter::cli {
 
 void register_areas(CLI::App& app, Action& action) {
   CLI::App* policy = register_policy_commands(app, action);
-  (void)policy;
+  register_policy_render_commands(*policy, action);
   register_dsr_commands(app, action);
+  register_audit_commands(app, action);
   register_serve_command(app, action);
 }
 

@@ -15,9 +15,15 @@ void register_areas(CLI::App& app, Action& action);
 
 // `charter policy ...`: returns the area so other files can add verbs to it.
 CLI::App* register_policy_commands(CLI::App& app, Action& action);
+// `charter audit ...`.
+CLI::App* register_audit_commands(CLI::App& app, Action& action);
 // `charter dsr ...`.
 CLI::App* register_dsr_commands(CLI::App& app, Action& action);
 // `charter serve` (serve_cmd.cc).
 void register_serve_command(CLI::App& app, Action& action);
+
+// `charter policy render` and `charter policy ropa` (policy_render_cmd.cc), added to the area
+// that register_policy_commands() returns.
+void register_policy_render_commands(CLI::App& policy_area, Action& action);
 
 }  // namespace charter::cli

@@ -20,6 +20,7 @@ Result<Bytes> from_hex(std::string_view hex) {
 
 bool decode_hex_exact(std::string_view hex, std::span<std::uint8_t> out) {
   ensure_sodium();
+  if (out.empty()) return hex.empty();  // libsodium must not be handed a null buffer
   std::size_t written = 0;
   const char* end = nullptr;
   if (hex.size() != out.size() * 2 ||
