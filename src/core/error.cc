@@ -21,6 +21,11 @@ constexpr std::array kTable = {
     ErrorInfo{Errc::kUnavailable, "unavailable", 503, 1},
     ErrorInfo{Errc::kIntegrity, "integrity", 500, 1},
     ErrorInfo{Errc::kUnsupported, "unsupported", 501, 1},
+    ErrorInfo{Errc::kUnprocessable, "unprocessable", 422, 2},
+    ErrorInfo{Errc::kMethodNotAllowed, "method-not-allowed", 405, 2},
+    ErrorInfo{Errc::kUriTooLong, "uri-too-long", 414, 2},
+    ErrorInfo{Errc::kHeadersTooLarge, "headers-too-large", 431, 2},
+    ErrorInfo{Errc::kBadMediaType, "unsupported-media-type", 415, 2},
     ErrorInfo{Errc::kInternal, "internal", 500, 1},
 };
 

@@ -16,7 +16,7 @@ enum class Errc {
   kInvalidPolicy,       // the policy file is invalid
   kNotFound,            // the named thing does not exist (or may not be revealed)
   kAlreadyExists,       // a unique thing exists already
-  kConflict,            // state conflict (e.g. idempotency key reused with another body)
+  kConflict,            // state conflict (e.g. a request with the same idempotency key running)
   kFailedPrecondition,  // operation not allowed in the current state
   kUnauthenticated,     // no or bad credential
   kPermissionDenied,    // credential valid, but not allowed
@@ -26,6 +26,11 @@ enum class Errc {
   kUnavailable,         // a dependency (storage, network) is down; retrying may help
   kIntegrity,           // tampered or corrupt data (audit, ciphertext, signature)
   kUnsupported,         // a feature/version not supported (e.g. newer schema)
+  kUnprocessable,       // well-formed, but not processable as sent (idempotency key, other body)
+  kMethodNotAllowed,    // HTTP: the resource exists, not with this method
+  kUriTooLong,          // HTTP: request line longer than the limit
+  kHeadersTooLarge,     // HTTP: request header fields larger than the limit
+  kBadMediaType,        // HTTP: a body in a media type the resource does not accept
   kInternal,            // a bug or an unexpected failure
 };
 

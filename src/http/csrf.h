@@ -1,0 +1,26 @@
+// CSRF protection for console sessions: a request authenticated by the session cookie with an
+// unsafe method (POST, PUT, PATCH, DELETE) must prove it comes from Charter's own pages.
+//
+// Contract: check_csrf() passes when the principal did not authenticate by cookie, or the
+// method is safe; otherwise it requires, in order:
+//   1. Sec-Fetch-Site, when the browser sends it, is "same-origin" (or "none": typed by the
+//      user);
+//   2. Origin, when sent, is this server's origin (scheme + Host of the request);
+//   3. the session's CSRF token (Principal::csrf_token, non-empty) in the X-CSRF-Token header or
+//      in the `csrf_token` field of an application/x-www-form-urlencoded body (forms work
+//      without JavaScript), compared in constant time (synchronizer token bound to the session).
+// Errors: kPermissionDenied saying which check failed (never the token). Pure.
+#pragma once
+
+#include "core/result.h"
+#include "http/principal.h"
+#include "http/request.h"
+
+namespace charter::http {
+
+inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+inline constexpr std::string_view kCsrfField = "csrf_token";
+
+Status check_csrf(const Request& request, const Principal& principal);
+
+}  // namespace charter::http

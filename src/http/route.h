@@ -1,0 +1,76 @@
+// Route: one operation of the API — how it is matched, what it needs, and how it is described.
+// The Router (router.h) serves routes and the OpenAPI document (openapi.h) is generated from the
+// same objects, so a route cannot exist without its description.
+//
+// Contract for handlers: called with a Request whose route, path params, principal (per `auth`)
+// and JSON body (per `body`) are set and checked; return a Response or an Error (turned into
+// problem+json by the pipeline). Handlers must be thread safe (several run at once). With
+// Exec::kWorker (the default) they run on the bounded worker pool and may block on storage;
+// Exec::kInline runs them on the I/O thread and is only for handlers that never block
+// (in-memory data: health, metrics, policy documents).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "http/method.h"
+#include "http/request.h"
+#include "http/response.h"
+
+namespace charter::http {
+
+// Who may call: nobody needs a credential (kNone: credentials are not even looked at), a
+// service token, a staff session (or staff token), or either.
+enum class Auth { kNone, kService, kStaff, kAny };
+enum class Exec { kWorker, kInline };
+enum class ParamIn { kPath, kQuery, kHeader };
+
+struct Param {
+  std::string name;
+  ParamIn in = ParamIn::kQuery;
+  std::string description;
+  nlohmann::json schema = {{"type", "string"}};  // JSON Schema
+  bool required = false;                         // path parameters are always required
+};
+
+// A JSON request body (application/json), parsed with the server's JSON limits before the
+// handler runs.
+struct Body {
+  std::string description;
+  nlohmann::json schema;  // JSON Schema of the body
+};
+
+// One documented response. The standard problem responses (400, 401, 403, 404, 413, 415, 422,
+// 429, 500, 503) are added to the description by the generator where they apply.
+struct Reply {
+  int status = 200;
+  std::string description;
+  std::string content_type = "application/json";  // "" for no content
+  nlohmann::json schema;                          // null: no schema given
+};
+
+using Handler = std::function<Result<Response>(Request&)>;
+
+struct Route {
+  Method method = Method::kGet;
+  std::string path;          // template: "/v1/subjects/{id}"
+  std::string operation_id;  // unique: "getSubject"
+  std::string summary;
+  std::string description;
+  std::string tag;
+  Auth auth = Auth::kNone;
+  std::vector<Param> params;
+  std::optional<Body> body;
+  std::vector<Reply> replies;
+  Exec exec = Exec::kWorker;
+  bool rate_limited = true;  // false only for monitoring routes (healthz, metrics)
+  std::string cache_control = "no-store";
+  Handler handler;
+};
+
+}  // namespace charter::http
