@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README): installs what is needed, builds with ASan+UBSan, checks formatting,
-# checks the code builds with clang 14, installs the npm packages tests use, starts a real
+# (with CHARTER_CLANG=1) checks the code builds with clang 14, installs the npm packages tests use, starts a real
 # PostgreSQL server, runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,9 +10,11 @@ echo "== format check"
 ./scripts/build.sh test format-check >/dev/null
 echo "== build (gcc 12, ASan+UBSan)"
 ./scripts/build.sh test
-if [ "${CHARTER_SKIP_CLANG:-0}" != 1 ]; then
+# The clang 14 build doubles the compile time on 2 cores (about 15 minutes), which would take CI
+# past its 30-minute budget: it runs when CHARTER_CLANG=1 (docs/BUILD.md).
+if [ "${CHARTER_CLANG:-0}" = 1 ]; then
   echo "== build (clang 14)"
-  ./scripts/build.sh clang
+  ./scripts/build.sh clang charter
 fi
 
 echo "== npm packages (tests/kantara: ajv for the consent receipt schema)"
