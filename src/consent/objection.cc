@@ -60,8 +60,8 @@ Result<ObjectionEvent> run_objection_op(
     LedgerCore& core, std::string subject, const policy::Purpose* purpose,
     std::function<Outcome(const std::vector<ObjectionEvent>&, const ObjectionState&)> decide) {
   auto outcome = std::make_shared<Outcome>();
-  Status st = core.committer().run(
-      [subject, purpose, decide, outcome](store::Transaction& tx) -> Status {
+  Status st =
+      core.committer().run([subject, purpose, decide, outcome](store::Transaction& tx) -> Status {
         CHARTER_TRY(auto events, read_objections(tx, subject, purpose->id));
         *outcome = decide(events, fold_objection(purpose, events));
         if (!outcome->refusal.ok() || !outcome->append) return ok_status();
