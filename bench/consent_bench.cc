@@ -287,7 +287,7 @@ bool pg() { return store::test_pg_url().has_value(); }
 
 }  // namespace
 
-BENCHMARK(BM_Fsync4K)->Unit(benchmark::kMicrosecond)->MinTime(1.0)->UseRealTime();
+BENCHMARK(BM_Fsync4K)->Unit(benchmark::kMicrosecond)->Iterations(500)->UseRealTime();
 BENCHMARK(BM_RawConsentRows_Sqlite)
     ->Arg(1)
     ->Arg(64)
