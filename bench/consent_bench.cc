@@ -48,7 +48,7 @@ struct Bench {
   std::unique_ptr<consent::ConsentLedger> ledger;
   std::vector<std::string> subjects;
 
-  bool open(benchmark::State& state, Backend backend) {
+  bool open(benchmark::State& state, Backend backend, std::size_t max_batch = 8192) {
     auto made = store::TestStore::make(backend);
     if (!made.ok()) {
       state.SkipWithError(made.error().to_string().c_str());
@@ -63,7 +63,9 @@ struct Bench {
     policy = std::make_shared<const policy::Policy>(std::move(p).value());
     auto key = crypto::MasterKey::generate(1, random);
     if (!key.ok() || !ring.add(std::move(key).value()).ok()) return false;
-    auto l = consent::ConsentLedger::open(ts->store(), policy, clock, random, ring);
+    consent::LedgerOptions options;
+    options.max_batch = max_batch;
+    auto l = consent::ConsentLedger::open(ts->store(), policy, clock, random, ring, options);
     if (!l.ok()) {
       state.SkipWithError(l.error().to_string().c_str());
       return false;
@@ -98,10 +100,12 @@ consent::Evidence web_evidence(int i) {
 }
 
 // Callers submit asynchronously (as the HTTP server's coroutines do) with at most `window`
-// events waiting for their acknowledgement; one or two submitting threads.
+// events waiting for their acknowledgement; one or two submitting threads; the ledger's
+// max_batch. The writer stays busy only while more events wait than one batch takes (window >=
+// 2 x max_batch): then the next batch gathers while one commits.
 void run_async(benchmark::State& state, Backend backend) {
   Bench b;
-  if (!b.open(state, backend)) return;
+  if (!b.open(state, backend, static_cast<std::size_t>(state.range(2)))) return;
   const int window = static_cast<int>(state.range(0));
   const int submitters = static_cast<int>(state.range(1));
   std::uint64_t next = 0;
@@ -287,18 +291,21 @@ bool pg() { return store::test_pg_url().has_value(); }
 
 }  // namespace
 
-BENCHMARK(BM_Fsync4K)->Unit(benchmark::kMicrosecond)->MinTime(1.0)->UseRealTime();
+BENCHMARK(BM_Fsync4K)->Unit(benchmark::kMicrosecond)->Iterations(500)->UseRealTime();
 BENCHMARK(BM_RawConsentRows_Sqlite)
     ->Arg(1)
     ->Arg(64)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
     ->UseRealTime();
-// {window of unacknowledged events, submitting threads}
+// {window of unacknowledged events, submitting threads, ledger max_batch}
 BENCHMARK(BM_ConsentAsync_Sqlite)
-    ->Args({1024, 1})
-    ->Args({8192, 1})
-    ->Args({8192, 2})
+    ->Args({1024, 1, 8192})
+    ->Args({8192, 1, 8192})
+    ->Args({8192, 1, 2048})
+    ->Args({8192, 2, 2048})
+    ->Args({32768, 1, 8192})
+    ->Args({32768, 2, 8192})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
     ->UseRealTime();
@@ -318,8 +325,9 @@ int main(int argc, char** argv) {
         ->Iterations(3)
         ->UseRealTime();
     benchmark::RegisterBenchmark("BM_ConsentAsync_Postgres", BM_ConsentAsync_Postgres)
-        ->Args({8192, 1})
-        ->Args({8192, 2})
+        ->Args({8192, 1, 8192})
+        ->Args({8192, 1, 2048})
+        ->Args({32768, 2, 8192})
         ->Unit(benchmark::kMillisecond)
         ->Iterations(3)
         ->UseRealTime();

@@ -28,7 +28,19 @@ LedgerCore::LedgerCore(store::Store& store, std::shared_ptr<const policy::Policy
       random_(random),
       keys_(std::move(keys)),
       on_change_(std::move(on_change)),
-      committer_(std::make_unique<GroupCommitter>(store, bulk_statements(), max_batch)) {
+      committer_(std::make_unique<GroupCommitter>(
+          store, bulk_statements(), max_batch,
+          // The sequence's high-water mark, so a restart resumes after it in O(1) even if the
+          // clock went back (docs/CONSENT.md, "Ordering").
+          [this](store::Transaction& tx) -> Status {
+            CHARTER_TRY(auto n,
+                        tx.exec("INSERT INTO consent_meta (name, value) VALUES ('seq', ?) ON "
+                                "CONFLICT (name) DO UPDATE SET value = excluded.value WHERE "
+                                "consent_meta.value < excluded.value",
+                                {last_seq_.load()}));
+            (void)n;
+            return ok_status();
+          })) {
   for (const auto& p : policy_->purposes) {
     if (!p.consent) continue;
     for (const auto& [lang, text] : p.consent->notice.by_lang) {

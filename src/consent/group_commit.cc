@@ -17,8 +17,10 @@ double thread_cpu_us() {
 }  // namespace
 
 GroupCommitter::GroupCommitter(store::Store& store, std::vector<BulkStatement> bulk,
-                               std::size_t max_batch)
-    : store_(store), max_batch_(max_batch ? max_batch : 1) {
+                               std::size_t max_batch, Apply before_commit)
+    : store_(store),
+      max_batch_(max_batch ? max_batch : 1),
+      before_commit_(std::move(before_commit)) {
   for (const auto& b : bulk) {
     auto values = [&](std::size_t rows) {
       std::string group = "(";
@@ -193,6 +195,7 @@ Status GroupCommitter::apply_batch(std::vector<Op>& ops) {
     }
   }
   CHARTER_TRY_STATUS(flush());
+  if (before_commit_) CHARTER_TRY_STATUS(before_commit_(tx));
   return tx.commit();
 }
 

@@ -58,7 +58,9 @@ class GroupCommitter {
     double completion_cpu_us = 0;  // CPU time of the completion thread (callbacks, frees)
   };
 
-  GroupCommitter(store::Store& store, std::vector<BulkStatement> bulk, std::size_t max_batch);
+  // `before_commit`, if set, runs last in every batch's transaction (e.g. a high-water mark).
+  GroupCommitter(store::Store& store, std::vector<BulkStatement> bulk, std::size_t max_batch,
+                 Apply before_commit = {});
   ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
@@ -115,6 +117,7 @@ class GroupCommitter {
   };
   std::vector<Prepared> bulk_;
   std::size_t max_batch_;
+  Apply before_commit_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Op> queue_;

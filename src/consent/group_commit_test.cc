@@ -110,7 +110,9 @@ TEST_P(GroupCommit, AsyncCallbacksRunAfterCommit) {
       stored.insert(e.event_id);
       EXPECT_EQ(e.kind, EventKind::kGiven);
       ASSERT_OK_AND_ASSIGN(auto opened, ledger_->open_evidence(e));
-      if (opened.ip) EXPECT_EQ(opened.ip->rfind("192.0.2.", 0), 0u);
+      if (opened.ip) {
+        EXPECT_EQ(opened.ip->rfind("192.0.2.", 0), 0u);
+      }
     }
   }
   EXPECT_EQ(stored, acknowledged);

@@ -17,18 +17,11 @@ std::string channel_list(const std::vector<std::string>& ids) {
   return out;
 }
 
-Result<std::int64_t> max_seq(store::Store& store) {
+Result<std::int64_t> stored_seq(store::Store& store) {
   CHARTER_TRY(auto tx, store.read());
-  std::int64_t best = 0;
-  for (std::string_view table :
-       {"consent_events", "consent_objections", "consent_restrictions", "consent_signals"}) {
-    CHARTER_TRY(auto row, tx.query_one("SELECT MAX(seq) FROM " + std::string(table)));
-    if (row && !(*row)[0].is_null()) {
-      CHARTER_TRY(auto v, (*row)[0].as_int(0));
-      best = std::max(best, v);
-    }
-  }
-  return best;
+  CHARTER_TRY(auto row, tx.query_one("SELECT value FROM consent_meta WHERE name = 'seq'"));
+  if (!row) return std::int64_t{0};
+  return (*row)[0].as_int(0);
 }
 
 }  // namespace
@@ -82,7 +75,7 @@ Result<std::unique_ptr<ConsentLedger>> ConsentLedger::open(
   CHARTER_TRY(auto applied, migrate_consent(store, clock));
   (void)applied;
   CHARTER_TRY(auto keys, load_consent_keys(store, ring, random, clock));
-  CHARTER_TRY(auto seq, max_seq(store));
+  CHARTER_TRY(auto seq, stored_seq(store));
   auto core = std::make_unique<LedgerCore>(store, std::move(policy), clock, random, std::move(keys),
                                            std::move(options.on_change), options.max_batch);
   core->seed_seq(seq);
@@ -371,8 +364,10 @@ Status ConsentLedger::erase_subject(std::string_view subject_id) {
 Status ConsentLedger::scan_states(
     const std::function<void(const std::string&, const std::string&, const ConsentState&)>& visit) {
   CHARTER_TRY(auto tx, core_->store().read());
-  CHARTER_TRY(auto rows, tx.query("SELECT " + std::string(kEventColumns) +
-                                  " FROM consent_events ORDER BY subject_id, purpose, seq"));
+  // Same columns as kEventColumns, without the notice hash and the sealed evidence.
+  CHARTER_TRY(auto rows, tx.query("SELECT subject_id, event_id, purpose, seq, kind, at, channel, "
+                                  "language, NULL, policy_version, expires_at, gpc, key_version, "
+                                  "NULL FROM consent_events ORDER BY subject_id, purpose, seq"));
   const auto now = core_->clock().now();
   std::optional<ConsentEvent> last;
   while (true) {

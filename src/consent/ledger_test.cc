@@ -222,6 +222,22 @@ TEST_P(Ledger, RefusalsAreClearAndWriteNothing) {
   EXPECT_EQ(count("consent_events"), 0);
 }
 
+TEST_P(Ledger, TheDatabaseRefusesToRewriteHistory) {
+  const auto s = subject();
+  ASSERT_OK_AND_ASSIGN(auto g, ledger_->give(s, "prospecting", via("privacy_center")));
+  for (const char* sql : {"UPDATE consent_events SET kind = 'withdrawn'",
+                          "UPDATE consent_events SET at = 0 WHERE subject_id = ?"}) {
+    ASSERT_OK_AND_ASSIGN(auto tx, ts_->store().write());
+    auto r = std::string(sql).find('?') == std::string::npos ? tx.exec(sql) : tx.exec(sql, {s});
+    EXPECT_FALSE(r.ok()) << sql;
+  }
+  ASSERT_OK_AND_ASSIGN(auto st, ledger_->state(s, "prospecting"));
+  EXPECT_EQ(st.status, ConsentStatus::kGiven);
+  EXPECT_EQ(st.at, g.at);
+  // Erasure (DELETE) stays possible.
+  ASSERT_OK(ledger_->erase_subject(s));
+}
+
 TEST_P(Ledger, SealedEvidenceIsNotInClearInTheDatabase) {
   if (GetParam() != store::Backend::kSqlite) GTEST_SKIP() << "file scan: SQLite only";
   const std::string ip = "198.51.100.201";

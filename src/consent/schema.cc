@@ -87,20 +87,50 @@ CREATE TABLE consent_erased (
 CREATE TABLE consent_meta (
   name TEXT NOT NULL,
   value BIGINT NOT NULL,
-  PRIMARY KEY (name)))sql";
+  PRIMARY KEY (name));
+{append_only})sql";
 
-std::string with_table_options(std::string_view clause) {
+// History is never rewritten: the database itself refuses UPDATE on the ledger's tables (rows
+// are only inserted, and deleted by erasure).
+constexpr std::string_view kAppendOnlyTables[] = {"consent_events", "consent_objections",
+                                                  "consent_restrictions", "consent_signals",
+                                                  "consent_unsubscribe_uses"};
+
+std::string append_only_sqlite() {
+  std::string sql;
+  for (auto t : kAppendOnlyTables) {
+    sql += "CREATE TRIGGER " + std::string(t) + "_append_only BEFORE UPDATE ON " + std::string(t) +
+           " BEGIN SELECT RAISE(ABORT, 'consent ledger is append-only'); END;\n";
+  }
+  return sql;
+}
+
+std::string append_only_postgres() {
+  std::string sql =
+      "CREATE FUNCTION consent_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+      "RAISE EXCEPTION 'consent ledger is append-only'; END $$;\n";
+  for (auto t : kAppendOnlyTables) {
+    sql += "CREATE TRIGGER " + std::string(t) + "_append_only BEFORE UPDATE ON " + std::string(t) +
+           " FOR EACH ROW EXECUTE FUNCTION consent_append_only();\n";
+  }
+  return sql;
+}
+
+std::string expand_v1(std::string_view table_options, const std::string& append_only) {
   std::string sql(kV1);
-  const std::string token = "{table_options}";
-  sql.replace(sql.find(token), token.size(), clause);
+  auto put = [&sql](const std::string& token, std::string_view text) {
+    sql.replace(sql.find(token), token.size(), text);
+  };
+  put("{table_options}", table_options);
+  put("{append_only}", append_only);
   return sql;
 }
 
 }  // namespace
 
 std::span<const store::Migration> migrations() {
-  static const std::string sqlite = with_table_options("");
-  static const std::string postgres = with_table_options("");
+  static const std::string sqlite = expand_v1("", append_only_sqlite());
+  static const std::string postgres = expand_v1("", append_only_postgres());
   static const store::Migration list[] = {
       {1, "consent ledger, objections, restrictions, signals", sqlite, postgres},
   };
