@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The run command (README): installs what is needed, builds Charter (release), checks the
-# default Oxemis policy and renders the charter from it into ./data.
+# default Oxemis policy, renders the charter and the register into ./data, and starts the server
+# on the embedded SQLite store in ./data (Ctrl-C or SIGTERM stops it gracefully).
+# CHARTER_LISTEN overrides the address (default 127.0.0.1:8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -13,6 +15,7 @@ for lang in fr en; do
   $bin policy render policies/oxemis.yaml --lang $lang --format md > data/charter.$lang.md
 done
 $bin policy ropa policies/oxemis.yaml --format csv > data/register.csv
-echo "Charter rendered from policies/oxemis.yaml:"
-echo "  open file://$PWD/data/charter.fr.html (French) or file://$PWD/data/charter.en.html (English)"
-echo "  record of processing activities: $PWD/data/register.csv"
+listen=${CHARTER_LISTEN:-127.0.0.1:8080}
+echo "Charter: the charter is rendered in $PWD/data/charter.fr.html (and .en.html), the register"
+echo "         in $PWD/data/register.csv; the API is described at http://$listen/v1/openapi.json"
+exec $bin serve --policy policies/oxemis.yaml --data data --listen "$listen"

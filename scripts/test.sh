@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): installs what is needed, builds with ASan+UBSan, checks formatting,
-# checks the code builds with clang 14, starts a real PostgreSQL server, runs every test.
+# checks the code builds with clang 14, installs the npm packages tests use, starts a real
+# PostgreSQL server, runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -14,12 +15,18 @@ if [ "${CHARTER_SKIP_CLANG:-0}" != 1 ]; then
   ./scripts/build.sh clang
 fi
 
+echo "== npm packages (tests/kantara: ajv for the consent receipt schema)"
+(cd tests/kantara && { npm ci --no-audit --no-fund >/dev/null 2>&1 ||
+                       npm install --no-audit --no-fund >/dev/null; })
+
 pgdir=$(mktemp -d /tmp/charter-pg.XXXXXX)
 trap './scripts/pg-test-server.sh stop "$pgdir"' EXIT
 echo "== starting PostgreSQL"
 CHARTER_TEST_PG_URL=$(./scripts/pg-test-server.sh start "$pgdir")
 export CHARTER_TEST_PG_URL
 export CHARTER_REQUIRE_PG=1
+# The server's data folder, for tests that scan its files (vault erasure scan; root reads them).
+export CHARTER_TEST_PG_DATA="$pgdir/data"
 echo "PostgreSQL at $CHARTER_TEST_PG_URL"
 
 echo "== tests"

@@ -7,6 +7,10 @@ void register_areas(CLI::App& app, Action& action) {
   register_policy_render_commands(*policy, action);
   register_dsr_commands(app, action);
   register_audit_commands(app, action);
+  register_keys_commands(app, action);
+  register_subject_commands(app, action);
+  register_consent_commands(app, action);
+  register_staff_commands(app, action);
   register_serve_command(app, action);
 }
 

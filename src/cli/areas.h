@@ -19,11 +19,18 @@ CLI::App* register_policy_commands(CLI::App& app, Action& action);
 CLI::App* register_audit_commands(CLI::App& app, Action& action);
 // `charter dsr ...`.
 CLI::App* register_dsr_commands(CLI::App& app, Action& action);
+// `charter keys ...` (keys_cmd.cc) and `charter subject ...` (subject_cmd.cc).
+CLI::App* register_keys_commands(CLI::App& app, Action& action);
+CLI::App* register_subject_commands(CLI::App& app, Action& action);
 // `charter serve` (serve_cmd.cc).
 void register_serve_command(CLI::App& app, Action& action);
 
 // `charter policy render` and `charter policy ropa` (policy_render_cmd.cc), added to the area
 // that register_policy_commands() returns.
 void register_policy_render_commands(CLI::App& policy_area, Action& action);
+// `charter consent ...` (consent_cmd.cc).
+CLI::App* register_consent_commands(CLI::App& app, Action& action);
+// `charter staff ...` (staff_cmd.cc).
+CLI::App* register_staff_commands(CLI::App& app, Action& action);
 
 }  // namespace charter::cli

@@ -1,4 +1,4 @@
-// SHA-256 (libsodium crypto_hash_sha256): one-shot and incremental.
+// SHA-256 (OpenSSL libcrypto, using the CPU's SHA instructions): one-shot and incremental.
 //
 // Contract: pure functions; Sha256 objects are not shared between threads.
 #pragma once

@@ -1,0 +1,47 @@
+// Opening the vault from the command line (shared by `charter keys` and `charter subject`).
+//
+// The store is --database URL if given, else the SQLite folder --data (default ./data). The key
+// folder (epoch keys) is always <data>/keys, also with --database (it is per server, never in the
+// database). The master key comes from --key-file, else $CHARTER_MASTER_KEY, else
+// <data>/keys/master.key (docs/VAULT.md "Master key sources").
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+#include "cli/common.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "core/result.h"
+#include "policy/model.h"
+#include "store/store.h"
+#include "vault/keys.h"
+#include "vault/vault.h"
+
+namespace charter::cli {
+
+struct VaultOptions {
+  StoreOptions store;
+  std::string key_file;
+};
+
+void add_vault_options(CLI::App* cmd, VaultOptions& opts);
+
+// "postgresql://..." or the data folder.
+std::string store_target(const StoreOptions& opts);
+vault::MasterKeySource master_source(const VaultOptions& opts);
+
+// Everything a vault command needs, owned together (the vault refers to the others).
+struct OpenVault {
+  std::unique_ptr<store::Store> store;
+  policy::Policy policy;
+  SystemClock clock;
+  SystemRandom random;
+  std::unique_ptr<vault::Vault> vault;
+};
+
+Result<std::unique_ptr<OpenVault>> open_vault(const VaultOptions& opts);
+
+}  // namespace charter::cli
