@@ -82,8 +82,8 @@ std::vector<GroupResult> drive(std::uint16_t port, const Load& load, double seco
   std::vector<GroupResult> results(load.groups.size());
   auto start = Clock::now();
   auto measure_from = start + std::chrono::seconds(1);
-  auto end = measure_from + std::chrono::duration_cast<Clock::duration>(
-                                std::chrono::duration<double>(seconds));
+  auto end = measure_from +
+             std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   for (Conn& c : conns) {
     c.sent = Clock::now();
     (void)!send(c.fd, c.request.data(), c.request.size(), MSG_NOSIGNAL);
@@ -174,9 +174,10 @@ int main(int argc, char** argv) {
   std::thread runner([&] { (*server)->run(); });
   std::uint16_t port = (*server)->port();
 
-  std::printf("machine: %u hardware threads; server: one I/O thread per core, 8 workers; "
-              "driver: 1 thread, same machine; %.0f s per run after 1 s warm-up\n",
-              std::thread::hardware_concurrency(), seconds);
+  std::printf(
+      "machine: %u hardware threads; server: one I/O thread per core, 8 workers; "
+      "driver: 1 thread, same machine; %.0f s per run after 1 s warm-up\n",
+      std::thread::hardware_concurrency(), seconds);
   std::printf("%-58s %12s %9s %9s %9s %7s\n", "load", "requests/s", "p50 ms", "p99 ms", "max ms",
               "errors");
   std::vector<Load> loads = {
@@ -184,7 +185,8 @@ int main(int argc, char** argv) {
       {"64 conns, static route on the worker pool", {{"/worker", 64}}},
       {"56 conns inline static + 8 conns 5 ms handler on workers",
        {{"/inline", 56}, {"/slow-worker", 8}}},
-      {"56 conns inline static + 8 conns 5 ms handler INLINE", {{"/inline", 56}, {"/slow-inline", 8}}},
+      {"56 conns inline static + 8 conns 5 ms handler INLINE",
+       {{"/inline", 56}, {"/slow-inline", 8}}},
   };
   for (const Load& load : loads) {
     auto results = drive(port, load, seconds);
@@ -194,9 +196,9 @@ int main(int argc, char** argv) {
       std::printf("%-58s %12.0f %9.2f %9.2f %9.2f %7llu\n", name.c_str(),
                   static_cast<double>(r.latencies_ms.size()) / seconds,
                   percentile(r.latencies_ms, 0.50), percentile(r.latencies_ms, 0.99),
-                  r.latencies_ms.empty() ? 0.0
-                                         : *std::max_element(r.latencies_ms.begin(),
-                                                             r.latencies_ms.end()),
+                  r.latencies_ms.empty()
+                      ? 0.0
+                      : *std::max_element(r.latencies_ms.begin(), r.latencies_ms.end()),
                   static_cast<unsigned long long>(r.errors));
     }
     std::fflush(stdout);

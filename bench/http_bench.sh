@@ -28,8 +28,9 @@ run_wrk() {  # label, log level
   ./build/release/charter serve --policy policies/oxemis.yaml --data "$tmp/data" \
     --listen 127.0.0.1:0 --log-level "$2" >"$tmp/out" 2>"$tmp/log" &
   pid=$!
-  for _ in $(seq 100); do grep -q listening "$tmp/out" 2>/dev/null && break; sleep 0.05; done
-  port=$(sed -E 's/.*127\.0\.0\.1:([0-9]+).*/\1/' "$tmp/out")
+  for _ in $(seq 400); do grep -q listening "$tmp/out" 2>/dev/null && break; sleep 0.05; done
+  port=$(sed -n -E 's/.*127\.0\.0\.1:([0-9]+).*/\1/p' "$tmp/out")
+  if [ -z "$port" ]; then echo "charter serve did not start:" >&2; cat "$tmp/log" >&2; exit 1; fi
   echo "== wrk -t2 -c64 -d${secs}s --latency http://127.0.0.1:$port/healthz ($1)"
   wrk -t2 -c64 -d"${secs}s" --latency "http://127.0.0.1:$port/healthz" |
     grep -E "Requests/sec|Latency |  50%|  99%|Non-2xx|Socket errors"

@@ -7,15 +7,7 @@
 
 namespace charter::http {
 
-namespace {
-
 using nlohmann::json;
-
-json object_schema(json properties, json required) {
-  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", required}};
-}
-
-}  // namespace
 
 Status add_infra_routes(Router& router, MetricsRegistry& registry, const ApiContext& ctx) {
   const auto& policy = ctx.policy;

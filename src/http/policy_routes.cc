@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "http/language.h"
+#include "http/openapi.h"
 #include "policy/render_charter.h"
 #include "policy/ropa.h"
 #include "policy/version.h"
@@ -56,10 +57,6 @@ json policy_summary(const policy::Policy& p) {
             {"complaint_url", p.authority.complaint_url}}},
           {"links", {{"charter", "/charter"}, {"register", "/v1/policy/register"}}},
           {"purposes", std::move(purposes)}};
-}
-
-json object_schema(json properties, json required) {
-  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", required}};
 }
 
 Route anonymous_get(std::string path, std::string op, std::string summary) {
