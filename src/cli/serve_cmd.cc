@@ -1,9 +1,10 @@
 // charter serve --policy FILE --data DIR [--database URL] [--listen HOST:PORT]
 //               [--tls-cert F --tls-key F] [limits...]
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
@@ -62,11 +63,38 @@ std::string policy_date(const std::string& path, const Clock& clock) {
   return format_date(date_of(from_unix_micros(static_cast<int64_t>(st.st_mtime) * 1'000'000)));
 }
 
+// stderr with a buffer: spdlog's stderr sink flushes every line (one write(2) per request,
+// a third of the ceiling in docs/BENCHMARKS.md "HTTP"). Lines are written when 32 KiB are
+// buffered, every second, and at once for warnings and errors.
+class BufferedStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    formatter_->format(msg, buffer_);
+    if (buffer_.size() >= 32 * 1024) flush_();
+  }
+  void flush_() override {
+    const char* p = buffer_.data();
+    std::size_t n = buffer_.size();
+    while (n > 0) {
+      ssize_t w = ::write(STDERR_FILENO, p, n);
+      if (w <= 0) break;
+      p += w;
+      n -= static_cast<std::size_t>(w);
+    }
+    buffer_.clear();
+  }
+
+ private:
+  spdlog::memory_buf_t buffer_;
+};
+
 void setup_logging(const std::string& level) {
-  auto logger = spdlog::stderr_logger_mt("charter");
+  auto logger = std::make_shared<spdlog::logger>("charter", std::make_shared<BufferedStderrSink>());
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);
   spdlog::set_level(spdlog::level::from_str(level));
+  logger->flush_on(spdlog::level::warn);
+  spdlog::flush_every(std::chrono::seconds(1));
 }
 
 int serve(const ServeOptions& o) {
@@ -131,6 +159,8 @@ int serve(const ServeOptions& o) {
               std::string(store::backend_name((*store)->backend())).c_str());
   std::fflush(stdout);
   (*server)->run();
+  spdlog::default_logger()->flush();
+  spdlog::shutdown();
   return 0;
 }
 

@@ -1,7 +1,5 @@
-// Infrastructure routes: /healthz, /metrics, /.well-known/gpc.json, /v1/policy,
-// /v1/openapi.json (and, with the policy renderer, /charter and /v1/policy/register).
-// All are anonymous and in-memory (Exec::kInline); /healthz and /metrics are not rate limited
-// (monitoring polls them).
+// Infrastructure routes: /healthz, /metrics, /v1/openapi.json. Anonymous and in-memory
+// (Exec::kInline); /healthz and /metrics are not rate limited (monitoring polls them).
 //
 // Contract: add_infra_routes() adds them to `router` (errors: as Router::add). The OpenAPI
 // handler describes the router as it is when first asked (the table is complete by then) and

@@ -141,6 +141,11 @@ void collect_refs(const json& j, std::vector<std::string>& out) {
 
 }  // namespace
 
+json object_schema(json properties, json required) {
+  return {
+      {"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)}};
+}
+
 json problem_schema() {
   return {{"type", "object"},
           {"description", "RFC 9457 problem details"},

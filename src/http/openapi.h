@@ -33,4 +33,7 @@ Status validate_openapi(const nlohmann::json& document);
 // The JSON Schema of an RFC 9457 problem, as used in the document.
 nlohmann::json problem_schema();
 
+// Helper for route descriptions: {"type":"object","properties":...,"required":...}.
+nlohmann::json object_schema(nlohmann::json properties, nlohmann::json required);
+
 }  // namespace charter::http
