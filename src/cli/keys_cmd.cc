@@ -10,9 +10,11 @@
 #include "cli/vault_cli.h"
 #include "crypto/key_source.h"
 #include "crypto/secret_file.h"
+#include "policy/loader.h"
 #include "store/open.h"
 #include "vault/keys.h"
 #include "vault/schema.h"
+#include "vault/vault.h"
 
 namespace charter::cli {
 namespace {
@@ -20,6 +22,8 @@ namespace {
 int keys_init(const VaultOptions& opts) {
   SystemClock clock;
   SystemRandom random;
+  auto pol = policy::load_policy(opts.store.policy);
+  if (!pol) return fail(pol.error());
   auto store = store::open_store(store_target(opts.store));
   if (!store) return fail(store.error());
   Status migrated = vault::migrate_vault(**store, clock);
@@ -51,7 +55,7 @@ int keys_init(const VaultOptions& opts) {
     if (master.ok()) created = path;
   }
   if (!master) return fail(master.error());
-  Status st = vault::KeyService::initialize(**store, key_dir, *master, clock, random);
+  Status st = vault::Vault::initialize_keys(**store, *pol, key_dir, *master, clock, random);
   if (!st) {
     if (!created.empty()) {
       Status gone = crypto::destroy_secret_file(created);

@@ -59,8 +59,8 @@ class VaultCli : public ::testing::TestWithParam<charter::store::Backend> {
     return sh(env + " " + CHARTER_BINARY + " " + args + " " + store_args_ + " --policy " + kPolicy);
   }
   Output keys(const std::string& args, const std::string& env = "env -u CHARTER_MASTER_KEY") {
-    return sh(env + " " + CHARTER_BINARY + " keys " + args + " " + store_args_ +
-              (args.rfind("init", 0) == 0 ? "" : " --policy " + kPolicy));
+    return sh(env + " " + CHARTER_BINARY + " keys " + args + " " + store_args_ + " --policy " +
+              kPolicy);
   }
 
   const std::string kPolicy = std::string(CHARTER_SOURCE_DIR) + "/policies/oxemis.yaml";

@@ -56,6 +56,28 @@ TEST_P(Keys, InitialisedOnceWithPrivateFiles) {
   EXPECT_EQ(count("vault_epochs"), 1);
 }
 
+TEST_P(Keys, InitialisationGoesThroughTheFunnel) {
+  auto fresh = store::TestStore::make(GetParam());
+  ASSERT_TRUE(fresh.ok());
+  testing::TempDir dir;
+  testing::RecordingSink sink;
+  VaultOptions options;
+  options.sink = &sink;
+  sink.set_fail(true);  // the audit cannot be written: nothing is initialised
+  EXPECT_ERRC(Vault::initialize_keys((*fresh)->store(), testing::oxemis(), dir.path() + "/keys",
+                                     master(1), clock_, random_, options),
+              Errc::kUnavailable);
+  EXPECT_FALSE(*KeyService::initialized((*fresh)->store()));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/keys/epoch-1.m1.key"));
+  sink.set_fail(false);
+  ASSERT_OK(Vault::initialize_keys((*fresh)->store(), testing::oxemis(), dir.path() + "/keys",
+                                   master(1), clock_, random_, options));
+  auto changes = sink.changes();
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].kind, ChangeKind::kKeysInitialized);
+  EXPECT_EQ(changes[0].policy_version, testing::oxemis().version);
+}
+
 TEST_P(Keys, RefusesTheWrongMasterKeyAndMissingFiles) {
   auto other = crypto::MasterKey::generate(1, random_).value();
   auto r = KeyService::open(store(), key_dir_, std::move(other), clock_, random_);

@@ -67,11 +67,25 @@ Result<std::unique_ptr<Vault>> Vault::open(store::Store& store, const policy::Po
 }
 
 Status Vault::commit_change(store::Transaction& tx, Change change) {
+  return commit_change(policy_, options_, tx, std::move(change));
+}
+
+Status Vault::commit_change(const policy::Policy& policy, const VaultOptions& options,
+                            store::Transaction& tx, Change change) {
   // Audit: the entry for `change` is appended here, in `tx`, when the audit module lands; a
   // failure returns its error and the caller's transaction rolls back (fail closed).
-  change.policy_version = policy_.version;
-  if (options_.sink) CHARTER_TRY_STATUS(options_.sink->record(tx, change));
+  change.policy_version = policy.version;
+  if (options.sink) CHARTER_TRY_STATUS(options.sink->record(tx, change));
   return ok_status();
+}
+
+Status Vault::initialize_keys(store::Store& store, const policy::Policy& policy,
+                              const std::string& key_dir, const crypto::MasterKey& master,
+                              const Clock& clock, Random& random, VaultOptions options) {
+  return KeyService::initialize(store, key_dir, master, clock, random,
+                                [&policy, &options](store::Transaction& tx, const Change& c) {
+                                  return commit_change(policy, options, tx, c);
+                                });
 }
 
 namespace {

@@ -104,6 +104,12 @@ struct ErasureReport {
 
 class Vault {
  public:
+  // Creates the key state of a new vault (KeyService::initialize), its change recorded through
+  // the same funnel as every other mutation. Errors: as KeyService::initialize.
+  static Status initialize_keys(store::Store& store, const policy::Policy& policy,
+                                const std::string& key_dir, const crypto::MasterKey& master,
+                                const Clock& clock, Random& random, VaultOptions options = {});
+
   // Applies the vault's migrations and takes the key service (KeyService::open).
   static Result<std::unique_ptr<Vault>> open(store::Store& store, const policy::Policy& policy,
                                              std::unique_ptr<KeyService> keys, const Clock& clock,
@@ -173,6 +179,8 @@ class Vault {
   // THE place every mutating operation goes through, inside its write transaction, just before
   // commit: the audit entry will be written here (fail closed). See change.h.
   Status commit_change(store::Transaction& tx, Change change);
+  static Status commit_change(const policy::Policy& policy, const VaultOptions& options,
+                              store::Transaction& tx, Change change);
 
   Result<SubjectData> read_once(const ReadRequest& request);
   Result<ErasureReport> erase_in(const ErasureRequest& request);
