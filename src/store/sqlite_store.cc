@@ -223,7 +223,7 @@ class SqliteStore final : public Store {
     for (std::string_view t : tables) {
       if (!is_identifier(t, true)) return make_error(Errc::kInvalidArgument, "scrub: bad table");
     }
-    return checkpoint();
+    return vacuum("");
   }
 
   Status vacuum(std::string_view table) override {

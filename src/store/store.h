@@ -62,9 +62,12 @@ class Store {
   virtual Status checkpoint() = 0;
 
   // Makes the bytes of rows deleted by committed transactions unrecoverable from the store's
-  // files, as far as the backend allows. SQLite: secure_delete (always on) zeroed them in the
-  // database pages; this checkpoints and truncates the WAL, which still held older page images;
-  // `tables` is not needed. PostgreSQL: VACUUM of each table in `tables` (dead tuples are pruned
+  // files, as far as the backend allows. SQLite: secure_delete (always on) zeroes deleted cells,
+  // but a page rebuilt by a B-tree balance keeps stale copies of moved cells in its unallocated
+  // gap (observed: a deleted blind-index digest in the gap of an index leaf page, see
+  // docs/VAULT.md), so this runs VACUUM (every page rewritten, freed pages zeroed) and then
+  // checkpoints and truncates the WAL, which held older page images; `tables` is not needed.
+  // Its cost grows with the database size: batch erasures scrub once at the end. PostgreSQL: VACUUM of each table in `tables` (dead tuples are pruned
   // and their space reused; old bytes may remain in free space and in WAL segments until they
   // are recycled, so on PostgreSQL erasure must rest on destroyed keys). Errors: kInvalidArgument
   // for a table name that is not an identifier; as checkpoint().
