@@ -9,7 +9,7 @@ kind=${1:-release}
 shift || true
 case "$kind" in
   release) args=(-DCMAKE_BUILD_TYPE=Release -DCHARTER_SANITIZE=OFF) ;;
-  test) args=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DCHARTER_SANITIZE=ON -DCHARTER_BENCH=OFF) ;;
+  test) args=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1 -O1" -DCHARTER_SANITIZE=ON -DCHARTER_BENCH=OFF) ;;
   clang) args=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0" -DCMAKE_CXX_COMPILER=clang++-14
                -DCMAKE_C_COMPILER=clang-14 -DCHARTER_BENCH=OFF) ;;
   *) echo "usage: build.sh release|test|clang [targets...]" >&2; exit 2 ;;

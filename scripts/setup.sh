@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
-  g++ clang-14 clang-format-14 clang-tidy-14 libclang-rt-14-dev
+  g++ lld clang-14 clang-format-14 clang-tidy-14 libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost1.81-dev libboost-url1.81-dev
   nlohmann-json3-dev libsodium-dev libssl-dev
