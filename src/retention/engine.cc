@@ -196,6 +196,12 @@ Result<SubjectPlan> Retention::plan(std::string_view subject_id) {
   return plan_subject(policy_, *s, clock_.now());
 }
 
+Result<std::vector<ItemHolding>> Retention::holdings(std::string_view subject_id) {
+  CHARTER_TRY(auto s, snapshot(subject_id));
+  if (!s) return make_error(Errc::kNotFound, "subject: no such subject");
+  return retention::holdings(policy_, *s, clock_.now());
+}
+
 Status Retention::reindex(std::string_view subject_id) {
   if (!is_valid_id(subject_id, "sub")) {
     return make_error(Errc::kInvalidArgument, "subject: a subject id (\"sub_...\") is required");
@@ -463,7 +469,9 @@ Result<SweepReport> Retention::sweep(const SweepOptions& opts) {
         if (!more) break;
         CHARTER_TRY(auto sid, rows.get_text(0));
         ids.emplace_back(sid);
-        if (!report.full_scan) CHARTER_TRY(last_at, rows.get_int(1));
+        if (!report.full_scan) {
+          CHARTER_TRY(last_at, rows.get_int(1));
+        }
       }
     }
     if (ids.empty()) break;

@@ -72,6 +72,8 @@ class Retention {
   Status reindex(std::string_view subject_id);
   // What a sweep would do for the subject now.
   Result<SubjectPlan> plan(std::string_view subject_id);
+  // Every item of the subject, the purposes holding it and when each window closes, now.
+  Result<std::vector<ItemHolding>> holdings(std::string_view subject_id);
   // The subject's next instant in the index (unset: no row).
   Result<std::optional<Timestamp>> next_at(std::string_view subject_id);
 

@@ -98,6 +98,47 @@ void earliest(std::optional<Timestamp>& acc, std::optional<Timestamp> t, Timesta
 
 }  // namespace
 
+bool ItemHolding::held() const {
+  return std::any_of(windows.begin(), windows.end(), [](const PurposeWindow& w) { return w.open; });
+}
+
+std::vector<ItemHolding> holdings(const policy::Policy& policy, const Snapshot& s, Timestamp now) {
+  std::vector<ItemHolding> out;
+  if (s.info.status == vault::SubjectStatus::kErased) return out;
+  const policy::Facts base = base_facts(policy, s, now);
+  const std::string_view type = vault::subject_type_of(s.info.relationship);
+  auto eval = [&](ItemHolding& h) {
+    for (const policy::Purpose& p : policy.purposes) {
+      if (!applies(p, type) || !covers(p, h.category)) continue;
+      policy::Facts f = base;
+      f.event_time = h.event_time;
+      auto w = s.consent_withdrawn.find(p.id);
+      if (w != s.consent_withdrawn.end()) f.consent_withdrawal = w->second;
+      f.objected = s.objected.count(p.id) > 0;
+      policy::Window win = policy::evaluate_purpose(p, h.category, f, now);
+      h.windows.push_back({p.id, win.open(), win.reason, win.closes_at});
+    }
+  };
+  for (const auto& [category, items] : s.classes) {
+    if (items.values > 0) {
+      ItemHolding h;
+      h.category = category;
+      h.values = items.values;
+      eval(h);
+      out.push_back(std::move(h));
+    }
+    for (Timestamp t : items.events) {
+      ItemHolding h;
+      h.category = category;
+      h.event = true;
+      h.event_time = t;
+      eval(h);
+      out.push_back(std::move(h));
+    }
+  }
+  return out;
+}
+
 bool SubjectPlan::acts() const {
   return std::any_of(classes.begin(), classes.end(), [](const ClassPlan& c) { return c.erase; });
 }

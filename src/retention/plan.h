@@ -23,6 +23,7 @@
 
 #include "core/clock.h"
 #include "policy/model.h"
+#include "policy/window.h"
 #include "vault/types.h"
 
 namespace charter::retention {
@@ -62,6 +63,24 @@ struct SubjectPlan {
   std::optional<Timestamp> next_at;
   bool acts() const;  // some class is erased
 };
+
+// For one item: every applicable purpose's window (open ones hold the item).
+struct PurposeWindow {
+  std::string purpose;
+  bool open = false;
+  std::string reason;                // policy/window.h reasons
+  std::optional<Timestamp> closes_at;  // open: when it closes unless facts change
+};
+struct ItemHolding {
+  std::string category;
+  bool event = false;
+  std::int64_t values = 0;               // value items: how many field values of the class
+  std::optional<Timestamp> event_time;   // event items
+  std::vector<PurposeWindow> windows;    // applicable purposes, in policy order
+  bool held() const;
+};
+// Every item of the subject with the purposes holding it and when each window closes.
+std::vector<ItemHolding> holdings(const policy::Policy& policy, const Snapshot& s, Timestamp now);
 
 // The base facts for the policy windows (consent and objection are per purpose).
 policy::Facts base_facts(const policy::Policy& policy, const Snapshot& s, Timestamp now);
