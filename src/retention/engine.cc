@@ -18,10 +18,18 @@ std::int64_t us(Timestamp t) { return to_unix_micros(t); }
 // The journal's outcome of one subject: a header line, then one line per report row.
 //   S <acted 0/1> <erased 0/1> <held 0/1>
 //   <action> <category> <purpose> <reason> <values> <events> <expired_kept>   (tab separated)
-std::string encode_outcome(const SubjectPlan& plan, bool held) {
+std::string encode_outcome(const SubjectPlan& plan, const std::optional<Snapshot>& snap) {
+  const bool held = snap && snap->legal_hold;
+  std::string type = "-";
+  std::int64_t year = 0;
+  if (snap) {
+    type = vault::subject_type_of(snap->info.relationship);
+    const Timestamp collected = snap->info.collected_at.value_or(snap->info.created_at);
+    year = static_cast<int>(date_of(collected).year());
+  }
   std::string out = "S\t" + std::to_string(plan.acts() ? 1 : 0) + "\t" +
                     std::to_string(plan.erase_all ? 1 : 0) + "\t" + std::to_string(held ? 1 : 0) +
-                    "\n";
+                    "\t" + type + "\t" + std::to_string(year) + "\n";
   auto row = [&](std::string_view action, const std::string& cat, const std::string& purpose,
                  const std::string& reason, std::int64_t v, std::int64_t e, std::int64_t x) {
     out += std::string(action) + "\t" + cat + "\t" + purpose + "\t" + reason + "\t" +
@@ -59,7 +67,7 @@ struct Aggregate {
         if (tab == std::string::npos) break;
         start = tab + 1;
       }
-      if (f.size() == 4 && f[0] == "S") {
+      if (f.size() == 6 && f[0] == "S") {
         if (f[1] == "1") ++acted; else ++unchanged;
         if (f[2] == "1") ++erased;
         if (f[3] == "1") ++held;
@@ -97,6 +105,36 @@ std::vector<std::string> planned_classes(std::string_view outcome) {
       auto a = line.find('\t');
       auto b = line.find('\t', a + 1);
       out.push_back(line.substr(a + 1, b - a - 1));
+    }
+  }
+  return out;
+}
+
+struct Anonymised {
+  std::string category, type;
+  std::int64_t year = 0;
+};
+
+// The anonymised classes of an outcome, with the subject type and year of collection.
+std::vector<Anonymised> anonymised(std::string_view outcome) {
+  std::vector<Anonymised> out;
+  std::istringstream in{std::string(outcome)};
+  std::string line, type;
+  std::int64_t year = 0;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::size_t start = 0;
+    while (true) {
+      auto tab = line.find('\t', start);
+      f.push_back(line.substr(start, tab == std::string::npos ? tab : tab - start));
+      if (tab == std::string::npos) break;
+      start = tab + 1;
+    }
+    if (f.size() == 6 && f[0] == "S") {
+      type = f[4];
+      year = std::stoll(f[5]);
+    } else if (f.size() == 7 && f[0] == "anonymised") {
+      out.push_back({f[1], type, year});
     }
   }
   return out;
@@ -346,7 +384,7 @@ Result<SweepReport> Retention::sweep(const SweepOptions& opts) {
         }
       }
       if (!w.confirmed) {
-        w.outcome = encode_outcome(w.plan, w.snap && w.snap->legal_hold);
+        w.outcome = encode_outcome(w.plan, w.snap);
       }
       work.push_back(std::move(w));
     }
@@ -401,17 +439,13 @@ Result<SweepReport> Retention::sweep(const SweepOptions& opts) {
         CHARTER_TRY_STATUS(write_index(tx, w.sid, w.plan.erase_all || !w.snap
                                                       ? std::nullopt
                                                       : w.plan.next_at));
-        if (w.confirmed || !w.snap) continue;
-        for (const auto& c : w.plan.classes) {
-          if (!c.erase || !c.anonymise) continue;
-          const Timestamp collected = w.snap->info.collected_at.value_or(w.snap->info.created_at);
-          const std::int64_t year = static_cast<int>(date_of(collected).year());
-          const std::string type(vault::subject_type_of(w.snap->info.relationship));
+        // What anonymisation leaves: counted once, when the subject is confirmed done.
+        for (const auto& a : anonymised(w.outcome)) {
           CHARTER_TRY(auto m, tx.exec("INSERT INTO retention_anonymous (category, subject_type, "
                                       "year, count) VALUES (?, ?, ?, 1) ON CONFLICT (category, "
                                       "subject_type, year) DO UPDATE SET count = "
                                       "retention_anonymous.count + 1",
-                                      {c.category, type, year}));
+                                      {a.category, a.type, a.year}));
           (void)m;
         }
       }

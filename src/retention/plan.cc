@@ -87,6 +87,17 @@ ItemEval evaluate_item(const policy::Policy& policy, const Snapshot& s,
       }
     }
   }
+  if (event_time && *event_time > now) {
+    // An event stamped in the future (clock skew, scheduled): its windows have not started;
+    // it is kept until its own time, then evaluated.
+    e.held = true;
+    e.exception_only = false;
+    if (!e.indefinite && (!e.unheld_at || *event_time > *e.unheld_at)) e.unheld_at = event_time;
+    if (e.holder.empty()) {
+      e.holder = "-";
+      e.holder_reason = "event_in_future";
+    }
+  }
   if (e.indefinite) e.unheld_at.reset();
   return e;
 }
