@@ -28,7 +28,6 @@
 #include "core/id.h"
 #include "core/random.h"
 #include "crypto/master_key.h"
-#include "core/id.h"
 #include "policy/duration.h"
 #include "policy/loader.h"
 #include "policy/window.h"
@@ -53,13 +52,13 @@ const policy::Policy& oxemis() {
   return p;
 }
 
-#define CHECK_OK(expr)                                                             \
-  do {                                                                             \
-    auto _r = (expr);                                                              \
-    if (!_r.ok()) {                                                                \
-      std::fprintf(stderr, "%s: %s\n", #expr, _r.error().to_string().c_str());     \
-      std::exit(1);                                                                \
-    }                                                                              \
+#define CHECK_OK(expr)                                                         \
+  do {                                                                         \
+    auto _r = (expr);                                                          \
+    if (!_r.ok()) {                                                            \
+      std::fprintf(stderr, "%s: %s\n", #expr, _r.error().to_string().c_str()); \
+      std::exit(1);                                                            \
+    }                                                                          \
   } while (0)
 
 struct Env {
@@ -105,9 +104,10 @@ struct Env {
 void mark_index_current(Env& env) {
   auto tx = env.ts->store().write();
   CHECK_OK(tx);
-  CHECK_OK(tx->exec("INSERT INTO retention_meta (name, value) VALUES ('policy_version', ?) ON "
-                    "CONFLICT (name) DO UPDATE SET value = excluded.value",
-                    {oxemis().version}));
+  CHECK_OK(
+      tx->exec("INSERT INTO retention_meta (name, value) VALUES ('policy_version', ?) ON "
+               "CONFLICT (name) DO UPDATE SET value = excluded.value",
+               {oxemis().version}));
   CHECK_OK(tx->commit());
 }
 
@@ -132,15 +132,17 @@ void index_runs(store::Backend b, std::int64_t n) {
     for (std::int64_t i = 0; i < m; ++i) ids.push_back(new_id(rnd, "sub"));
     for (std::int64_t i = 0; i < m; ++i) {
       const std::int64_t k = done + i;
-      const std::int64_t at = k % 100 == 0 ? now_us - 1000000 - k
-                                           : now_us + 3600000000LL + (k * 31557600LL) % 315576000000000LL;
+      const std::int64_t at = k % 100 == 0
+                                  ? now_us - 1000000 - k
+                                  : now_us + 3600000000LL + (k * 31557600LL) % 315576000000000LL;
       params.emplace_back(ids[i]);
       params.emplace_back(at);
       params.emplace_back(std::string_view(oxemis().version));
     }
-    CHECK_OK(tx->exec_many("INSERT INTO retention_next (subject_id, next_at, policy_version) "
-                           "VALUES (?, ?, ?)",
-                           params, 3));
+    CHECK_OK(
+        tx->exec_many("INSERT INTO retention_next (subject_id, next_at, policy_version) "
+                      "VALUES (?, ?, ?)",
+                      params, 3));
     CHECK_OK(tx->commit());
   }
   mark_index_current(env);
@@ -156,23 +158,26 @@ void index_runs(store::Backend b, std::int64_t n) {
     auto r = env.engine->sweep();
     auto z = Clk::now();
     CHECK_OK(r);
-    if (r->examined != 0) std::fprintf(stderr, "unexpected: examined %lld\n", (long long)r->examined);
+    if (r->examined != 0)
+      std::fprintf(stderr, "unexpected: examined %lld\n", (long long)r->examined);
     quiet.push_back(secs(a, z));
   }
   std::sort(quiet.begin(), quiet.end());
-  std::printf("%s: sweep, nothing expiring, %lld subjects indexed: median %.2f ms, max %.2f ms "
-              "(20 runs)\n",
-              name, static_cast<long long>(n), quiet[10] * 1000, quiet.back() * 1000);
+  std::printf(
+      "%s: sweep, nothing expiring, %lld subjects indexed: median %.2f ms, max %.2f ms "
+      "(20 runs)\n",
+      name, static_cast<long long>(n), quiet[10] * 1000, quiet.back() * 1000);
   // 1 % due: the whole engine path but the erasure.
   env.clock.set(now);
   auto a = Clk::now();
   auto r = env.engine->sweep();
   auto z = Clk::now();
   CHECK_OK(r);
-  std::printf("%s: sweep, 1%% due (%lld subjects examined, not in the vault), %lld indexed: "
-              "%.2f s (%.0f subjects/s)\n",
-              name, static_cast<long long>(r->examined), static_cast<long long>(n), secs(a, z),
-              r->examined / secs(a, z));
+  std::printf(
+      "%s: sweep, 1%% due (%lld subjects examined, not in the vault), %lld indexed: "
+      "%.2f s (%.0f subjects/s)\n",
+      name, static_cast<long long>(r->examined), static_cast<long long>(n), secs(a, z),
+      r->examined / secs(a, z));
 }
 
 void deleting_run(store::Backend b, std::int64_t n) {
@@ -207,13 +212,15 @@ void deleting_run(store::Backend b, std::int64_t n) {
   auto r = env.engine->sweep();
   auto s1 = Clk::now();
   CHECK_OK(r);
-  std::printf("%s: %lld subjects created through the vault in %.1f s; index built (full scan) in "
-              "%.1f s\n",
-              name, static_cast<long long>(n), secs(a, mid), secs(mid, c));
-  std::printf("%s: sweep deleting %lld of %lld subjects (anonymised, keys destroyed, scrubbed): "
-              "%.2f s (%.0f erased/s)\n",
-              name, static_cast<long long>(r->erased), static_cast<long long>(n), secs(s0, s1),
-              r->erased / secs(s0, s1));
+  std::printf(
+      "%s: %lld subjects created through the vault in %.1f s; index built (full scan) in "
+      "%.1f s\n",
+      name, static_cast<long long>(n), secs(a, mid), secs(mid, c));
+  std::printf(
+      "%s: sweep deleting %lld of %lld subjects (anonymised, keys destroyed, scrubbed): "
+      "%.2f s (%.0f erased/s)\n",
+      name, static_cast<long long>(r->erased), static_cast<long long>(n), secs(s0, s1),
+      r->erased / secs(s0, s1));
 }
 
 }  // namespace

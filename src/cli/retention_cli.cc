@@ -31,9 +31,9 @@ Result<std::unique_ptr<RetentionContext>> open_retention(OpenVault& v, const Vau
     auto ring = load_key_ring(keys);
     if (ring.ok()) {
       ctx->ring = std::move(ring).value();
-      auto ledger = consent::ConsentLedger::open(
-          *v.store, std::make_shared<const policy::Policy>(v.policy), v.clock, v.random,
-          *ctx->ring);
+      auto ledger =
+          consent::ConsentLedger::open(*v.store, std::make_shared<const policy::Policy>(v.policy),
+                                       v.clock, v.random, *ctx->ring);
       if (ledger.ok()) {
         ctx->ledger = std::move(ledger).value();
         ctx->consent = std::make_unique<retention::LedgerConsentSource>(*ctx->ledger);

@@ -125,16 +125,16 @@ CLI::App* register_sweep_commands(CLI::App& app, Action& action) {
   CLI::App* place = hold->add_subcommand("place", "Place a legal hold on a subject");
   place->add_option("subject", h->target, "Subject id (sub_...)")->required();
   place->add_option("--by", h->by, "The DPO's staff id (stf_...)")->required();
-  place->add_option("--reason", h->reason,
-                    "The dispute (1-500 characters, no personal data: it is kept in clear)")
+  place
+      ->add_option("--reason", h->reason,
+                   "The dispute (1-500 characters, no personal data: it is kept in clear)")
       ->required();
   add_vault_options(place, h->vault);
   place->callback([&action, h] { action = [h] { return run_hold(*h, 0); }; });
   CLI::App* release = hold->add_subcommand("release", "Release a legal hold");
   release->add_option("hold", h->target, "Hold id (hld_...)")->required();
   release->add_option("--by", h->by, "The DPO's staff id (stf_...)")->required();
-  release->add_option("--reason", h->reason, "Why it is released (no personal data)")
-      ->required();
+  release->add_option("--reason", h->reason, "Why it is released (no personal data)")->required();
   add_vault_options(release, h->vault);
   release->callback([&action, h] { action = [h] { return run_hold(*h, 1); }; });
   CLI::App* list = hold->add_subcommand("list", "List legal holds (active ones by default)");

@@ -68,7 +68,10 @@ struct Aggregate {
         start = tab + 1;
       }
       if (f.size() == 6 && f[0] == "S") {
-        if (f[1] == "1") ++acted; else ++unchanged;
+        if (f[1] == "1")
+          ++acted;
+        else
+          ++unchanged;
         if (f[2] == "1") ++erased;
         if (f[3] == "1") ++held;
       } else if (f.size() == 7) {
@@ -158,9 +161,8 @@ Retention::Retention(store::Store& store, vault::Vault& vault, const policy::Pol
       holds_(store, clock, random, options_.on_hold_change) {}
 
 Result<std::unique_ptr<Retention>> Retention::open(store::Store& store, vault::Vault& vault,
-                                                   const policy::Policy& policy,
-                                                   const Clock& clock, Random& random,
-                                                   RetentionOptions options) {
+                                                   const policy::Policy& policy, const Clock& clock,
+                                                   Random& random, RetentionOptions options) {
   if (options.batch == 0) {
     return make_error(Errc::kInvalidArgument, "batch: must be at least 1");
   }
@@ -436,9 +438,8 @@ Result<SweepReport> Retention::sweep(const SweepOptions& opts) {
                                     {report.sweep_id, w.sid, w.outcome}));
         (void)n;
         // After the erasure the plan's next instant stands (erased classes are gone).
-        CHARTER_TRY_STATUS(write_index(tx, w.sid, w.plan.erase_all || !w.snap
-                                                      ? std::nullopt
-                                                      : w.plan.next_at));
+        CHARTER_TRY_STATUS(
+            write_index(tx, w.sid, w.plan.erase_all || !w.snap ? std::nullopt : w.plan.next_at));
         // What anonymisation leaves: counted once, when the subject is confirmed done.
         for (const auto& a : anonymised(w.outcome)) {
           CHARTER_TRY(auto m, tx.exec("INSERT INTO retention_anonymous (category, subject_type, "
@@ -490,13 +491,15 @@ Result<SweepReport> Retention::sweep(const SweepOptions& opts) {
       CHARTER_TRY(store::Transaction tx, store_.read());
       Result<store::Rows> q =
           report.full_scan
-              ? tx.query("SELECT subject_id FROM vault_subjects WHERE subject_id > ? AND "
-                         "status <> 'erased' ORDER BY subject_id LIMIT ?",
-                         {cursor, batch})
-              : tx.query("SELECT subject_id, next_at FROM retention_next WHERE next_at <= ? AND "
-                         "(next_at > ? OR (next_at = ? AND subject_id > ?)) ORDER BY next_at, "
-                         "subject_id LIMIT ?",
-                         {us(as_of), last_at, last_at, last_id, batch});
+              ? tx.query(
+                    "SELECT subject_id FROM vault_subjects WHERE subject_id > ? AND "
+                    "status <> 'erased' ORDER BY subject_id LIMIT ?",
+                    {cursor, batch})
+              : tx.query(
+                    "SELECT subject_id, next_at FROM retention_next WHERE next_at <= ? AND "
+                    "(next_at > ? OR (next_at = ? AND subject_id > ?)) ORDER BY next_at, "
+                    "subject_id LIMIT ?",
+                    {us(as_of), last_at, last_at, last_id, batch});
       CHARTER_TRY(store::Rows rows, std::move(q));
       while (true) {
         CHARTER_TRY(bool more, rows.next());
@@ -521,12 +524,12 @@ Result<SweepReport> Retention::sweep(const SweepOptions& opts) {
   if (dry) {
     agg.fill(report);
     CHARTER_TRY(store::Transaction tx, store_.write());
-    CHARTER_TRY(auto n, tx.exec("INSERT INTO retention_sweeps (sweep_id, started_at, as_of, "
-                                "policy_version, dry_run, full_scan, state, cursor, finished_at, "
-                                "report) VALUES (?, ?, ?, ?, 1, ?, 'done', '', ?, ?)",
-                                {report.sweep_id, us(report.started_at), us(report.as_of),
-                                 policy_.version, report.full_scan ? 1 : 0,
-                                 us(*report.finished_at), report.to_json()}));
+    CHARTER_TRY(auto n,
+                tx.exec("INSERT INTO retention_sweeps (sweep_id, started_at, as_of, "
+                        "policy_version, dry_run, full_scan, state, cursor, finished_at, "
+                        "report) VALUES (?, ?, ?, ?, 1, ?, 'done', '', ?, ?)",
+                        {report.sweep_id, us(report.started_at), us(report.as_of), policy_.version,
+                         report.full_scan ? 1 : 0, us(*report.finished_at), report.to_json()}));
     (void)n;
     CHARTER_TRY_STATUS(tx.commit());
     return report;
@@ -551,8 +554,8 @@ Result<SweepReport> Retention::sweep(const SweepOptions& opts) {
   CHARTER_TRY(auto a, tx.exec("UPDATE retention_sweeps SET state = 'done', finished_at = ?, "
                               "report = ? WHERE sweep_id = ?",
                               {us(*report.finished_at), report.to_json(), report.sweep_id}));
-  CHARTER_TRY(auto b, tx.exec("DELETE FROM retention_sweep_items WHERE sweep_id = ?",
-                              {report.sweep_id}));
+  CHARTER_TRY(auto b,
+              tx.exec("DELETE FROM retention_sweep_items WHERE sweep_id = ?", {report.sweep_id}));
   CHARTER_TRY(auto c, tx.exec("INSERT INTO retention_meta (name, value) VALUES "
                               "('policy_version', ?) ON CONFLICT (name) DO UPDATE SET value = "
                               "excluded.value",
@@ -591,9 +594,9 @@ Result<SweepReport> Retention::report(std::string_view sweep_id) {
   if (!row) return make_error(Errc::kNotFound, "sweep: no such sweep");
   CHARTER_TRY(auto state, (*row)[0].as_text());
   if (state != "done") {
-    return make_error(Errc::kFailedPrecondition,
-                      "sweep " + std::string(sweep_id) +
-                          " was interrupted; run `charter sweep` to resume it");
+    return make_error(
+        Errc::kFailedPrecondition,
+        "sweep " + std::string(sweep_id) + " was interrupted; run `charter sweep` to resume it");
   }
   CHARTER_TRY(auto text, (*row)[1].as_text());
   return SweepReport::from_json(text);

@@ -46,9 +46,9 @@
 namespace charter::retention {
 
 struct RetentionOptions {
-  std::size_t batch = 500;            // subjects per journal transaction
-  ConsentSource* consent = nullptr;   // not owned; none: no withdrawals or objections known
-  HoldHook on_hold_change;            // audit hook for legal holds (fail closed)
+  std::size_t batch = 500;           // subjects per journal transaction
+  ConsentSource* consent = nullptr;  // not owned; none: no withdrawals or objections known
+  HoldHook on_hold_change;           // audit hook for legal holds (fail closed)
   // Test hook standing for a crash: called after a batch is journalled ("planned", n = 0) and
   // after each subject's erasure ("erased", n = erasures so far in this run). An error stops the
   // sweep there, as a crash would, and is returned.

@@ -7,9 +7,9 @@ namespace {
 
 Status check_reason(std::string_view field, std::string_view reason) {
   if (reason.empty() || reason.size() > 500) {
-    return make_error(Errc::kInvalidArgument,
-                      std::string(field) + ": required, 1 to 500 characters (the dispute, "
-                                           "without personal data)");
+    return make_error(Errc::kInvalidArgument, std::string(field) +
+                                                  ": required, 1 to 500 characters (the dispute, "
+                                                  "without personal data)");
   }
   for (unsigned char c : reason) {
     if (c < 0x20 && c != '\n' && c != '\t') {
@@ -114,7 +114,8 @@ Result<LegalHold> LegalHolds::release(std::string_view hold_id, std::string_view
                                found->subject_id, found->hold_id}));
   (void)n;
   if (on_change_) {
-    CHARTER_TRY_STATUS(on_change_(tx, {false, found->hold_id, found->subject_id, std::string(actor)}));
+    CHARTER_TRY_STATUS(
+        on_change_(tx, {false, found->hold_id, found->subject_id, std::string(actor)}));
   }
   CHARTER_TRY_STATUS(tx.commit());
   return *found;
@@ -128,7 +129,8 @@ Result<std::vector<LegalHold>> LegalHolds::list(std::string_view subject_id, boo
     where = " WHERE subject_id = ?";
     params.emplace_back(subject_id);
   }
-  if (active_only) where += where.empty() ? " WHERE released_at IS NULL" : " AND released_at IS NULL";
+  if (active_only)
+    where += where.empty() ? " WHERE released_at IS NULL" : " AND released_at IS NULL";
   sql += where + " ORDER BY placed_at, hold_id";
   CHARTER_TRY(store::Transaction tx, store_.read());
   CHARTER_TRY(store::Rows r, tx.query(sql, params));

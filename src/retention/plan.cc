@@ -41,9 +41,9 @@ struct ItemEval {
   bool anonymise = false;
 };
 
-ItemEval evaluate_item(const policy::Policy& policy, const Snapshot& s,
-                       const policy::Facts& base, const std::string& category,
-                       std::optional<Timestamp> event_time, Timestamp now) {
+ItemEval evaluate_item(const policy::Policy& policy, const Snapshot& s, const policy::Facts& base,
+                       const std::string& category, std::optional<Timestamp> event_time,
+                       Timestamp now) {
   ItemEval e;
   const std::string_view type = vault::subject_type_of(s.info.relationship);
   for (const policy::Purpose& p : policy.purposes) {
@@ -55,7 +55,8 @@ ItemEval evaluate_item(const policy::Policy& policy, const Snapshot& s,
     f.objected = s.objected.count(p.id) > 0;
     policy::Window win = policy::evaluate_purpose(p, category, f, now);
     if (win.open()) {
-      const bool exception = is_legal_obligation(policy, p) || win.reason == "open_while:legal_hold";
+      const bool exception =
+          is_legal_obligation(policy, p) || win.reason == "open_while:legal_hold";
       if (!exception) e.exception_only = false;
       const bool first = !e.held;
       e.held = true;
@@ -214,7 +215,8 @@ SubjectPlan plan_subject(const policy::Policy& policy, const Snapshot& s, Timest
       visit(evaluate_item(policy, s, base, category, t, now), true, 1);
     }
     const std::int64_t kept_values = items.values - expired_values;
-    const std::int64_t kept_events = static_cast<std::int64_t>(items.events.size()) - expired_events;
+    const std::int64_t kept_events =
+        static_cast<std::int64_t>(items.events.size()) - expired_events;
     if (any_expired && kept_values == 0 && kept_events == 0) {
       cp.erase = true;  // nothing of the class is held: destroy it
       cp.deleted_values = expired_values;

@@ -68,15 +68,15 @@ struct SubjectPlan {
 struct PurposeWindow {
   std::string purpose;
   bool open = false;
-  std::string reason;                // policy/window.h reasons
+  std::string reason;                  // policy/window.h reasons
   std::optional<Timestamp> closes_at;  // open: when it closes unless facts change
 };
 struct ItemHolding {
   std::string category;
   bool event = false;
-  std::int64_t values = 0;               // value items: how many field values of the class
-  std::optional<Timestamp> event_time;   // event items
-  std::vector<PurposeWindow> windows;    // applicable purposes, in policy order
+  std::int64_t values = 0;              // value items: how many field values of the class
+  std::optional<Timestamp> event_time;  // event items
+  std::vector<PurposeWindow> windows;   // applicable purposes, in policy order
   bool held() const;
 };
 // Every item of the subject with the purposes holding it and when each window closes.

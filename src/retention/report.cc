@@ -86,30 +86,28 @@ Result<SweepReport> SweepReport::from_json(std::string_view text) {
 std::string SweepReport::to_text() const {
   std::string out;
   char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "sweep %s%s (%s) as of %s, policy %s%s%s\n"
-                "subjects: %lld examined, %lld with deletions, %lld fully erased, %lld unchanged, "
-                "%lld under legal hold\n",
-                sweep_id.c_str(), dry_run ? " [dry run]" : "", state.c_str(),
-                format_timestamp(as_of).c_str(), policy_version.substr(0, 12).c_str(),
-                previous_policy_version.empty() ? "" : " (re-evaluated; was ",
-                previous_policy_version.empty()
-                    ? ""
-                    : (previous_policy_version.substr(0, 12) + ")").c_str(),
-                static_cast<long long>(examined), static_cast<long long>(acted),
-                static_cast<long long>(erased), static_cast<long long>(unchanged),
-                static_cast<long long>(held_subjects));
+  std::snprintf(
+      buf, sizeof buf,
+      "sweep %s%s (%s) as of %s, policy %s%s%s\n"
+      "subjects: %lld examined, %lld with deletions, %lld fully erased, %lld unchanged, "
+      "%lld under legal hold\n",
+      sweep_id.c_str(), dry_run ? " [dry run]" : "", state.c_str(), format_timestamp(as_of).c_str(),
+      policy_version.substr(0, 12).c_str(),
+      previous_policy_version.empty() ? "" : " (re-evaluated; was ",
+      previous_policy_version.empty() ? "" : (previous_policy_version.substr(0, 12) + ")").c_str(),
+      static_cast<long long>(examined), static_cast<long long>(acted),
+      static_cast<long long>(erased), static_cast<long long>(unchanged),
+      static_cast<long long>(held_subjects));
   out += buf;
   if (full_scan) out += "full scan (policy changed or asked)\n";
   if (resumed) out += "resumed after an interruption\n";
   for (const auto& r : rows) {
-    std::snprintf(buf, sizeof buf,
-                  "%-10s %-13s %-24s %-32s subjects=%lld values=%lld events=%lld%s\n",
-                  r.action.c_str(), r.category.c_str(), r.purpose.empty() ? "-" : r.purpose.c_str(),
-                  r.reason.empty() ? "-" : r.reason.c_str(), static_cast<long long>(r.subjects),
-                  static_cast<long long>(r.values), static_cast<long long>(r.events),
-                  r.expired_kept ? (" expired_kept=" + std::to_string(r.expired_kept)).c_str()
-                                 : "");
+    std::snprintf(
+        buf, sizeof buf, "%-10s %-13s %-24s %-32s subjects=%lld values=%lld events=%lld%s\n",
+        r.action.c_str(), r.category.c_str(), r.purpose.empty() ? "-" : r.purpose.c_str(),
+        r.reason.empty() ? "-" : r.reason.c_str(), static_cast<long long>(r.subjects),
+        static_cast<long long>(r.values), static_cast<long long>(r.events),
+        r.expired_kept ? (" expired_kept=" + std::to_string(r.expired_kept)).c_str() : "");
     out += buf;
   }
   return out;

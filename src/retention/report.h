@@ -30,9 +30,9 @@ struct SweepReport {
   std::string policy_version;
   std::string previous_policy_version;  // set when the sweep re-evaluated under a new policy
   bool dry_run = false;
-  bool full_scan = false;  // every subject examined (policy change), not only the due ones
-  bool resumed = false;    // continued after an interrupted run
-  std::string state;       // "running" or "done"
+  bool full_scan = false;          // every subject examined (policy change), not only the due ones
+  bool resumed = false;            // continued after an interrupted run
+  std::string state;               // "running" or "done"
   std::int64_t examined = 0;       // subjects looked at
   std::int64_t acted = 0;          // subjects with something deleted or anonymised
   std::int64_t erased = 0;         // subjects fully erased (nothing kept)

@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <map>
 
+#include "consent/ledger.h"
+#include "consent/objection.h"
 #include "core/id.h"
+#include "crypto/key_ring.h"
 #include "policy/duration.h"
 #include "policy/loader.h"
 #include "policy/window.h"
@@ -289,7 +292,7 @@ TEST_P(RetentionTest, InvoicesStayTenYearsForTheLegalObligationThenAreDeleted) {
     }
   }
   EXPECT_EQ(sweep().examined, 0);  // nothing becomes unheld before the 10 years
-  SweepOptions look;  // a dry run over every subject shows what is kept and why
+  SweepOptions look;               // a dry run over every subject shows what is kept and why
   look.dry_run = true;
   look.full = true;
   auto r = sweep(look);
@@ -460,8 +463,8 @@ TEST_P(RetentionTest, PolicyChangeIsReevaluatedAndADryRunShowsTheEffectFirst) {
   std::stringstream ss;
   ss << in.rdbuf();
   std::string yaml = ss.str();
-  for (std::size_t pos = 0; (pos = yaml.find("duration: P3Y\n        after: [collection", pos)) !=
-                            std::string::npos;) {
+  for (std::size_t pos = 0;
+       (pos = yaml.find("duration: P3Y\n        after: [collection", pos)) != std::string::npos;) {
     yaml.replace(pos, 13, "duration: P1Y");
   }
   auto shorter = policy::load_policy_text(yaml, "oxemis-short.yaml");
@@ -490,6 +493,53 @@ TEST_P(RetentionTest, PolicyChangeIsReevaluatedAndADryRunShowsTheEffectFirst) {
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].sweep_id, after.sweep_id) << "newest first";
   EXPECT_EQ(list[1].sweep_id, applied.sweep_id);
+}
+
+// The real consent ledger as the source: a withdrawal and an objection recorded there close the
+// purposes' windows at once.
+TEST_P(RetentionTest, LedgerWithdrawalAndObjectionCloseWindows) {
+  crypto::KeyRing ring;
+  auto key = crypto::MasterKey::generate(1, random_);
+  ASSERT_TRUE(key.ok());
+  ASSERT_OK(ring.add(std::move(key).value()));
+  auto policy = std::make_shared<const policy::Policy>(oxemis());
+  auto ledger = consent::ConsentLedger::open(store(), policy, clock_, random_, ring);
+  ASSERT_TRUE(ledger.ok()) << ledger.error().to_string();
+  LedgerConsentSource source(**ledger);
+  const std::string sid = prospect();
+  consent::Evidence ev;
+  ev.channel = "privacy_center";
+  ASSERT_OK((*ledger)->give(sid, "prospecting", ev));
+  clock_.set(clock_.now() + std::chrono::hours(24));
+  ASSERT_OK_AND_ASSIGN(auto facts, source.facts(sid));
+  EXPECT_TRUE(facts.withdrawn.empty());
+  ASSERT_OK((*ledger)->withdraw(sid, "prospecting", ev));
+  consent::Objections objections(**ledger);
+  ASSERT_OK(objections.object(sid, "prospecting", "privacy_center"));
+  ASSERT_OK_AND_ASSIGN(facts, source.facts(sid));
+  ASSERT_EQ(facts.withdrawn.count("prospecting"), 1u);
+  EXPECT_EQ(facts.withdrawn["prospecting"], clock_.now());
+  EXPECT_EQ(facts.objected.count("prospecting"), 1u);
+  // Through the engine: prospecting is closed at once; statistics still holds the contact data
+  // to 3 years after collection.
+  RetentionOptions with;
+  with.consent = &source;
+  auto engine = Retention::open(store(), vault(), oxemis(), clock_, random_, with);
+  ASSERT_TRUE(engine.ok());
+  ASSERT_OK((*engine)->reindex(sid));
+  ASSERT_OK_AND_ASSIGN(auto items, (*engine)->holdings(sid));
+  ASSERT_FALSE(items.empty());
+  bool saw_prospecting = false;
+  for (const auto& w : items[0].windows) {
+    if (w.purpose != "prospecting") continue;
+    saw_prospecting = true;
+    EXPECT_FALSE(w.open);
+    EXPECT_EQ(w.reason.rfind("stopped:", 0), 0u) << w.reason;
+  }
+  EXPECT_TRUE(saw_prospecting);
+  ASSERT_OK_AND_ASSIGN(auto plan, (*engine)->plan(sid));
+  EXPECT_FALSE(plan.acts());
+  ledger->reset();
 }
 
 TEST_P(RetentionTest, ReportErrorsNameTheField) {
