@@ -13,7 +13,8 @@
 //    erasure itself.
 // 2. "nothing expiring": a sweep whose as-of instant precedes every row.
 // 3. The deleting part: `vault_subjects` prospects created through the vault, 10 % of them past
-//    their window; one sweep erases them (anonymised contact class, keys destroyed).
+//    their window; one sweep erases them (anonymised contact class, keys destroyed). Each
+//    erasure is one vault transaction (one fsync on SQLite).
 // Wall-clock times; SQLite durable (WAL, synchronous=FULL).
 #include <algorithm>
 #include <chrono>
@@ -54,7 +55,7 @@ const policy::Policy& oxemis() {
 
 #define CHECK_OK(expr)                                                         \
   do {                                                                         \
-    auto _r = (expr);                                                          \
+    const auto& _r = (expr);                                                        \
     if (!_r.ok()) {                                                            \
       std::fprintf(stderr, "%s: %s\n", #expr, _r.error().to_string().c_str()); \
       std::exit(1);                                                            \
@@ -192,7 +193,7 @@ void deleting_run(store::Backend b, std::int64_t n) {
     for (std::int64_t i = done; i < std::min(n, done + batch); ++i) {
       vault::NewSubject s;
       s.purposes = {"prospecting"};
-      s.collected_at = i % 10 == 0 ? t0 : t0 + std::chrono::hours(24 * 365 * 2);
+      s.collected_at = i % 10 == 0 ? t0 - std::chrono::hours(24 * 365 * 2) : t0;
       s.fields = {{"email", "user" + std::to_string(i) + "@example.com"},
                   {"first_name", "Ana"},
                   {"last_name", "Martin"}};
@@ -207,7 +208,10 @@ void deleting_run(store::Backend b, std::int64_t n) {
     CHECK_OK(env.engine->sweep(full));  // builds the index
   }
   auto c = Clk::now();
-  env.clock.set(policy::add_duration(t0, *policy::parse_duration("P3Y")) + std::chrono::hours(1));
+  // 3 years after the first 10 % were collected (2 years before t0), plus a day.
+  env.clock.set(policy::add_duration(t0 - std::chrono::hours(24 * 365 * 2),
+                                     *policy::parse_duration("P3Y")) +
+                std::chrono::hours(24));
   auto s0 = Clk::now();
   auto r = env.engine->sweep();
   auto s1 = Clk::now();

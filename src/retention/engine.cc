@@ -434,7 +434,8 @@ Result<SweepReport> Retention::sweep(const SweepOptions& opts) {
         CHARTER_TRY(auto n, tx.exec("INSERT INTO retention_sweep_items (sweep_id, subject_id, "
                                     "state, outcome) VALUES (?, ?, 'done', ?) ON CONFLICT "
                                     "(sweep_id, subject_id) DO UPDATE SET state = 'done', "
-                                    "outcome = excluded.outcome",
+                                    "outcome = excluded.outcome WHERE "
+                                    "retention_sweep_items.state = 'pending'",
                                     {report.sweep_id, w.sid, w.outcome}));
         (void)n;
         // After the erasure the plan's next instant stands (erased classes are gone).

@@ -431,6 +431,37 @@ TEST_P(RetentionTest, SweepResumesAfterACrashWithoutDeletingTwiceOrSkipping) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM retention_sweeps WHERE state = 'running'"), 0);
 }
 
+// The same during a full scan (first sweep, subjects never indexed): the scan's cursor resumes
+// after the last confirmed batch and nothing is counted twice.
+TEST_P(RetentionTest, FullScanResumesAfterACrash) {
+  const Timestamp t0 = clock_.now();
+  for (int i = 0; i < 7; ++i) {
+    vault::NewSubject s;
+    s.purposes = {"prospecting"};
+    s.fields = {{"email", "f" + std::to_string(i) + "@example.fr"}};
+    ASSERT_TRUE(vault().create_subject(s).ok());
+  }
+  clock_.set(plus(t0, "P3Y") + std::chrono::hours(1));
+  RetentionOptions crashing;
+  crashing.fault = [](std::string_view point, std::int64_t n) -> Status {
+    if (point == "erased" && n == 5) return make_error(Errc::kUnavailable, "crash (test)");
+    return ok_status();
+  };
+  open_engine(oxemis(), crashing);
+  ASSERT_FALSE(engine_->sweep().ok());
+  open_engine(oxemis());
+  auto r = sweep();
+  EXPECT_TRUE(r.resumed);
+  EXPECT_TRUE(r.full_scan);
+  EXPECT_EQ(r.examined, 7);
+  EXPECT_EQ(r.erased, 7);
+  const ReportRow* an = row(r, "anonymised", "contact");
+  ASSERT_NE(an, nullptr);
+  EXPECT_EQ(an->subjects, 7);
+  EXPECT_EQ(count("SELECT SUM(count) FROM retention_anonymous"), 7);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM vault_subjects WHERE status = 'erased'"), 7);
+}
+
 // A fault after the journal is written, before any erasure: resuming erases all.
 TEST_P(RetentionTest, SweepResumesAfterACrashBeforeErasing) {
   const Timestamp t0 = clock_.now();
