@@ -55,7 +55,7 @@ const policy::Policy& oxemis() {
 
 #define CHECK_OK(expr)                                                         \
   do {                                                                         \
-    const auto& _r = (expr);                                                        \
+    const auto& _r = (expr);                                                   \
     if (!_r.ok()) {                                                            \
       std::fprintf(stderr, "%s: %s\n", #expr, _r.error().to_string().c_str()); \
       std::exit(1);                                                            \
@@ -209,9 +209,9 @@ void deleting_run(store::Backend b, std::int64_t n) {
   }
   auto c = Clk::now();
   // 3 years after the first 10 % were collected (2 years before t0), plus a day.
-  env.clock.set(policy::add_duration(t0 - std::chrono::hours(24 * 365 * 2),
-                                     *policy::parse_duration("P3Y")) +
-                std::chrono::hours(24));
+  env.clock.set(
+      policy::add_duration(t0 - std::chrono::hours(24 * 365 * 2), *policy::parse_duration("P3Y")) +
+      std::chrono::hours(24));
   auto s0 = Clk::now();
   auto r = env.engine->sweep();
   auto s1 = Clk::now();
