@@ -22,6 +22,8 @@ CLI::App* register_dsr_commands(CLI::App& app, Action& action);
 // `charter keys ...` (keys_cmd.cc) and `charter subject ...` (subject_cmd.cc).
 CLI::App* register_keys_commands(CLI::App& app, Action& action);
 CLI::App* register_subject_commands(CLI::App& app, Action& action);
+// `charter sweep ...` and `charter hold ...` (sweep_cmd.cc).
+CLI::App* register_sweep_commands(CLI::App& app, Action& action);
 // `charter serve` (serve_cmd.cc).
 void register_serve_command(CLI::App& app, Action& action);
 

@@ -6,6 +6,7 @@
 
 #include "cli/areas.h"
 #include "cli/common.h"
+#include "cli/retention_cli.h"
 #include "cli/vault_cli.h"
 #include "policy/version.h"
 
@@ -81,6 +82,7 @@ int subject_add(const SubjectOpts& o) {
   if (!v) return fail(v.error());
   auto id = (*v)->vault->create_subject(s);
   if (!id) return fail(id.error());
+  reindex_after_change(**v, o.vault, *id);
   std::printf("%s\n", id->c_str());
   return 0;
 }
@@ -178,6 +180,7 @@ int subject_event(const SubjectOpts& o) {
   vault::NewEvent e{o.id, o.field, occurred->value_or((*v)->clock.now()), o.payload, {}};
   auto id = (*v)->vault->record_event(e);
   if (!id) return fail(id.error());
+  reindex_after_change(**v, o.vault, o.id);
   std::printf("%s\n", id->c_str());
   return 0;
 }
@@ -190,8 +193,17 @@ int subject_erase(const SubjectOpts& o) {
   req.classes = o.classes;
   req.facts.legal_hold = o.legal_hold;
   req.facts.request_open = o.request_open;
+  {
+    // A legal hold placed with `charter hold place` counts as --legal-hold.
+    auto ctx = open_retention(**v, o.vault, /*quiet=*/true);
+    if (!ctx) return fail(ctx.error());
+    auto facts = (*ctx)->engine->erasure_facts(o.id);
+    if (!facts) return fail(facts.error());
+    req.facts.legal_hold = req.facts.legal_hold || facts->legal_hold;
+  }
   auto r = (*v)->vault->erase(req);
   if (!r) return fail(r.error());
+  reindex_after_change(**v, o.vault, o.id);
   std::printf("erasure %s of %s at %s\n", r->erasure_id.c_str(), r->subject_id.c_str(),
               format_timestamp(r->at).c_str());
   for (const auto& d : r->destroyed) {
