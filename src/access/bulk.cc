@@ -130,7 +130,7 @@ Status BulkDecider::decide(std::span<const std::string_view> lines, std::vector<
     for (std::size_t i = 0; i < keys.size(); ++i) out[pos[i]].reason = reasons[i];
   }
   for (std::size_t i = base; i < out.size(); ++i) {
-    out[i].allowed = out[i].reason == reason::kAllowed;
+    out[i].allowed = std::string_view(out[i].reason) == reason::kAllowed;
     ++summary_.asked;
     if (out[i].allowed) ++summary_.allowed;
   }
@@ -149,7 +149,7 @@ Status BulkDecider::answer_pending(std::string& out) {
     if (line.empty()) continue;
     ++line_no_;
     const BulkAnswer& ans = answers[a++];
-    if (ans.reason == reason::kInvalidInput || !printable(line)) {
+    if (std::string_view(ans.reason) == reason::kInvalidInput || !printable(line)) {
       out += "#" + std::to_string(line_no_);
     } else {
       out += line;

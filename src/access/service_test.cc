@@ -95,7 +95,7 @@ TEST_P(ServiceTest, RefusedActorLearnsNothingAboutTheSubject) {
   // Training expired (P1Y) as the clock moves on; a suspended member; a service not bound.
   clock_.advance(std::chrono::hours(24 * 400));
   ASSERT_OK_AND_ASSIGN(
-      auto d, service_->decide(sales(date_of(at("2026-03-01T00:00:00Z"))), id, prospecting()));
+      auto d, service_->decide(sales(date_of(testing::at("2026-03-01T00:00:00Z"))), id, prospecting()));
   EXPECT_EQ(d.reasons[0], reason::kTrainingExpired);
   staff::Identity suspended = sales();
   suspended.suspended = true;
@@ -157,27 +157,30 @@ TEST_P(ServiceTest, ContractAndTransactionFactsComeFromTheVault) {
   // records stay usable for legal obligations for ten years after the last transaction.
   std::string id =
       create("eve@example.fr", Relationship::kCustomer, clock_.now() + std::chrono::hours(24 * 10));
-  staff::Identity accountant = sales();
-  accountant.roles = {"accounting"};
+  auto accountant = [&] {  // trained and signed "today", whenever today is
+    staff::Identity who = sales();
+    who.roles = {"accounting"};
+    return who;
+  };
   AccessRequest commercial{"commercial_relationship", {"transactions"}};
   AccessRequest legal{"legal_obligations", {"transactions"}};
-  ASSERT_OK_AND_ASSIGN(auto d, service_->decide(accountant, id, commercial));
+  ASSERT_OK_AND_ASSIGN(auto d, service_->decide(accountant(), id, commercial));
   EXPECT_TRUE(d.allowed) << d.sentence;
-  ASSERT_OK_AND_ASSIGN(d, service_->decide(accountant, id, legal));
+  ASSERT_OK_AND_ASSIGN(d, service_->decide(accountant(), id, legal));
   EXPECT_EQ(d.reasons[0], reason::kRetentionClosed);  // no transaction yet
   vault::NewEvent order{id, "order", clock_.now(), "{\"order\": \"A-1\"}", std::nullopt};
   ASSERT_OK(vault_->record_event(order));
-  ASSERT_OK_AND_ASSIGN(d, service_->decide(accountant, id, legal));
+  ASSERT_OK_AND_ASSIGN(d, service_->decide(accountant(), id, legal));
   EXPECT_TRUE(d.allowed) << d.sentence;
 
   clock_.advance(std::chrono::hours(24 * 30));
-  ASSERT_OK_AND_ASSIGN(d, service_->decide(accountant, id, commercial));
+  ASSERT_OK_AND_ASSIGN(d, service_->decide(accountant(), id, commercial));
   EXPECT_EQ(d.reasons[0], reason::kRetentionClosed);
   clock_.advance(std::chrono::hours(24 * 365 * 9));
-  ASSERT_OK_AND_ASSIGN(d, service_->decide(accountant, id, legal));
+  ASSERT_OK_AND_ASSIGN(d, service_->decide(accountant(), id, legal));
   EXPECT_TRUE(d.allowed);
   clock_.advance(std::chrono::hours(24 * 366));
-  ASSERT_OK_AND_ASSIGN(d, service_->decide(accountant, id, legal));
+  ASSERT_OK_AND_ASSIGN(d, service_->decide(accountant(), id, legal));
   EXPECT_EQ(d.reasons[0], reason::kRetentionClosed);
 }
 
