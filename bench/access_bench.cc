@@ -217,6 +217,7 @@ BulkEnv* bulk_env() {
     const Timestamp now = SystemClock().now();
     const std::size_t rss0 = rss_bytes();
     auto t0 = std::chrono::steady_clock::now();
+    be->env->index->reserve(n);
     const std::size_t asked = std::min<std::size_t>(1000000, n * 2);
     for (std::size_t i = 0; i < n; ++i) {
       SubjectFacts f;

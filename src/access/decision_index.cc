@@ -466,6 +466,15 @@ Status DecisionIndex::reload(std::span<const std::string> subject_ids) {
   return ok_status();
 }
 
+void DecisionIndex::reserve(std::size_t n) {
+  std::unique_lock lock(impl_->mu);
+  impl_->rows.reserve(n * impl_->stride);
+  impl_->ids.reserve(n);
+  impl_->emails.reserve(n);
+  impl_->by_id.reserve(n, impl_->id_of());
+  impl_->by_email.reserve(n, impl_->email_of());
+}
+
 Status DecisionIndex::put(const SubjectFacts& facts) {
   auto key = subject_key(facts.id);
   if (!key) return make_error(Errc::kInvalidArgument, "subject_id: not a generated subject id");

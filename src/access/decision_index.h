@@ -92,6 +92,8 @@ class DecisionIndex {
   Status lookup(KeyKind kind, std::span<const Key> keys, const BulkPlan& plan, Timestamp now,
                 std::span<const char*> reasons);
 
+  // Reserves room for `n` subjects (before many put() calls).
+  void reserve(std::size_t n);
   // Puts facts the caller already holds (benchmarks, tests; the id must be a generated subject
   // id). Errors: kInvalidArgument (not a generated subject id).
   Status put(const SubjectFacts& facts);
