@@ -289,4 +289,31 @@ Result<std::string> Objections::open_grounds(const ObjectionEvent& e) const {
   return core_.open(*e.sealed_reason, e.subject_id, kColumnReason, e.key_version, e.event_id);
 }
 
+Status Objections::scan_states(const std::function<void(const std::string&, const std::string&,
+                                                        const ObjectionState&)>& visit) {
+  CHARTER_TRY(auto tx, core_.store().read());
+  CHARTER_TRY(auto rows, tx.query("SELECT " + std::string(kColumns) +
+                                  " FROM consent_objections ORDER BY subject_id, purpose, seq, "
+                                  "event_id"));
+  std::vector<ObjectionEvent> group;
+  auto flush = [&] {
+    if (group.empty()) return;
+    visit(group.front().subject_id, group.front().purpose,
+          fold_objection(core_.policy().find_purpose(group.front().purpose), group));
+    group.clear();
+  };
+  while (true) {
+    CHARTER_TRY(bool more, rows.next());
+    if (!more) break;
+    CHARTER_TRY(auto e, read_objection(rows));
+    if (!group.empty() &&
+        (group.front().subject_id != e.subject_id || group.front().purpose != e.purpose)) {
+      flush();
+    }
+    group.push_back(std::move(e));
+  }
+  flush();
+  return ok_status();
+}
+
 }  // namespace charter::consent

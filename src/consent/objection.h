@@ -16,6 +16,7 @@
 // objection in force, grounds twice). Thread safety: thread safe; borrows the ledger.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -43,6 +44,11 @@ class Objections {
   Result<std::vector<ObjectionEvent>> history(std::string_view subject_id);
   // The DPO's grounds of a kOverridden event.
   Result<std::string> open_grounds(const ObjectionEvent& event) const;
+  // Streams the state of every (subject, purpose) with objection events, ordered by subject:
+  // for building an in-memory index at start.
+  Status scan_states(
+      const std::function<void(const std::string& subject_id, const std::string& purpose,
+                               const ObjectionState& state)>& visit);
 
  private:
   LedgerCore& core_;

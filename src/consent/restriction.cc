@@ -149,4 +149,24 @@ Result<std::optional<std::string>> Restrictions::open_note(const RestrictionEven
   return std::optional<std::string>(std::move(v));
 }
 
+Status Restrictions::scan_states(
+    const std::function<void(const std::string&, const RestrictionState&)>& visit) {
+  CHARTER_TRY(auto tx, core_.store().read());
+  CHARTER_TRY(auto rows, tx.query("SELECT " + std::string(kColumns) +
+                                  " FROM consent_restrictions ORDER BY subject_id, seq, event_id"));
+  std::vector<RestrictionEvent> group;
+  while (true) {
+    CHARTER_TRY(bool more, rows.next());
+    if (!more) break;
+    CHARTER_TRY(auto e, read_restriction(rows));
+    if (!group.empty() && group.front().subject_id != e.subject_id) {
+      visit(group.front().subject_id, fold_restriction(group));
+      group.clear();
+    }
+    group.push_back(std::move(e));
+  }
+  if (!group.empty()) visit(group.front().subject_id, fold_restriction(group));
+  return ok_status();
+}
+
 }  // namespace charter::consent

@@ -10,6 +10,7 @@
 // Thread safety: thread safe; borrows the ledger.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,10 @@ class Restrictions {
   Result<RestrictionState> state(std::string_view subject_id);
   Result<std::vector<RestrictionEvent>> history(std::string_view subject_id);
   Result<std::optional<std::string>> open_note(const RestrictionEvent& event) const;
+  // Streams the state of every subject with restriction events, ordered by subject: for
+  // building an in-memory index at start.
+  Status scan_states(const std::function<void(const std::string& subject_id,
+                                              const RestrictionState& state)>& visit);
 
  private:
   Result<RestrictionEvent> append(std::string_view subject_id, RestrictionKind kind,

@@ -241,8 +241,9 @@ Result<std::vector<std::string>> Vault::create_subjects(std::span<const NewSubje
   for (const auto& s : subjects) purposes.insert(s.purposes.begin(), s.purposes.end());
   change.purpose = detail::join(std::vector<std::string>(purposes.begin(), purposes.end()));
   change.count = static_cast<std::int64_t>(batch.size());
-  CHARTER_TRY_STATUS(commit_change(tx, std::move(change)));
+  CHARTER_TRY_STATUS(commit_change(tx, change));
   CHARTER_TRY_STATUS(tx.commit());
+  committed(change);
   std::vector<std::string> ids;
   ids.reserve(batch.size());
   for (auto& p : batch) ids.push_back(std::move(p.id));
@@ -380,8 +381,9 @@ Result<std::vector<std::string>> Vault::record_events(std::span<const NewEvent> 
   }
   change.fields.assign(fields.begin(), fields.end());
   change.count = static_cast<std::int64_t>(items.size());
-  CHARTER_TRY_STATUS(commit_change(tx, std::move(change)));
+  CHARTER_TRY_STATUS(commit_change(tx, change));
   CHARTER_TRY_STATUS(tx.commit());
+  committed(change);
   std::vector<std::string> ids;
   ids.reserve(items.size());
   for (Item& it : items) ids.push_back(std::move(it.id));

@@ -24,6 +24,7 @@
 // Random must outlive it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -44,7 +45,11 @@
 namespace charter::vault {
 
 struct VaultOptions {
-  ChangeSink* sink = nullptr;      // not owned; must outlive the vault
+  ChangeSink* sink = nullptr;  // not owned; must outlive the vault
+  // Called after each committed subject change (create, events, rectify, update, erase; not key
+  // state changes), on the thread that ran the operation, after the transaction committed and
+  // before the operation returns. For the access layer's in-memory decision index; keep it short.
+  std::function<void(const Change&)> on_commit;
   std::size_t max_batch = 100000;  // create_subjects / record_events limit (kPayloadTooLarge)
   int stale_key_retries = 3;       // reads retried when a rotation destroyed their epoch
 };
@@ -179,6 +184,10 @@ class Vault {
   // THE place every mutating operation goes through, inside its write transaction, just before
   // commit: the audit entry will be written here (fail closed). See change.h.
   Status commit_change(store::Transaction& tx, Change change);
+  // Tells VaultOptions::on_commit about a committed change.
+  void committed(const Change& change) const {
+    if (options_.on_commit) options_.on_commit(change);
+  }
   static Status commit_change(const policy::Policy& policy, const VaultOptions& options,
                               store::Transaction& tx, Change change);
 

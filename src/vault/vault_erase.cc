@@ -272,8 +272,9 @@ Result<ErasureReport> Vault::erase_in(const ErasureRequest& request) {
   change.classes = destroy;
   change.kept = keep;
   change.items = {report.erasure_id};
-  CHARTER_TRY_STATUS(commit_change(tx, std::move(change)));
+  CHARTER_TRY_STATUS(commit_change(tx, change));
   CHARTER_TRY_STATUS(tx.commit());
+  committed(change);
   return report;
 }
 

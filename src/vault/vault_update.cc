@@ -145,8 +145,9 @@ Result<RectifyReport> Vault::rectify(std::string_view subject_id, std::string_vi
   change.fields = {f.id};
   change.classes = {cls};
   change.count = static_cast<std::int64_t>(items.size());
-  CHARTER_TRY_STATUS(commit_change(tx, std::move(change)));
+  CHARTER_TRY_STATUS(commit_change(tx, change));
   CHARTER_TRY_STATUS(tx.commit());
+  committed(change);
   report.key_version = version;
   report.resealed = static_cast<std::int64_t>(items.size());
   if (store_.backend() == store::Backend::kSqlite) {
@@ -219,8 +220,10 @@ Status Vault::update(std::string_view subject_id, const RelationshipUpdate& upda
   change.kind = ChangeKind::kSubjectUpdated;
   change.subject_ids = {sid};
   change.fields = std::move(changed);
-  CHARTER_TRY_STATUS(commit_change(tx, std::move(change)));
-  return tx.commit();
+  CHARTER_TRY_STATUS(commit_change(tx, change));
+  CHARTER_TRY_STATUS(tx.commit());
+  committed(change);
+  return ok_status();
 }
 
 }  // namespace charter::vault
