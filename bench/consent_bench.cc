@@ -374,8 +374,7 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond)
         ->Iterations(3)
         ->UseRealTime();
-    benchmark::RegisterBenchmark("BM_ConsentAsyncAudited_Postgres",
-                                 BM_ConsentAsyncAudited_Postgres)
+    benchmark::RegisterBenchmark("BM_ConsentAsyncAudited_Postgres", BM_ConsentAsyncAudited_Postgres)
         ->Args({32768, 2, 8192})
         ->Unit(benchmark::kMillisecond)
         ->Iterations(3)

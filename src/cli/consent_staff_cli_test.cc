@@ -136,8 +136,9 @@ TEST_F(StaffConsentCli, ConsentGiveWithdrawStateHistoryReceipt) {
 }
 
 TEST_F(StaffConsentCli, ConsentNeedsTheVaultKeysForPseudonyms) {
-  auto give = run("consent give --subject sub_0123456789abcdefghjkmnpqrs --purpose prospecting "
-                  "--channel privacy_center");
+  auto give =
+      run("consent give --subject sub_0123456789abcdefghjkmnpqrs --purpose prospecting "
+          "--channel privacy_center");
   EXPECT_EQ(give.code, 1) << give.out;
   EXPECT_NE(give.out.find("charter keys init"), std::string::npos) << give.out;
 }

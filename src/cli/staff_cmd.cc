@@ -6,9 +6,9 @@
 #include <memory>
 
 #include "cli/areas.h"
-#include "cli/trail_cli.h"
 #include "cli/common.h"
 #include "cli/key_option.h"
+#include "cli/trail_cli.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "policy/duration.h"
@@ -56,9 +56,8 @@ Result<std::unique_ptr<StaffContext>> open_staff(const StaffOpts& o, bool member
     CHARTER_TRY(ctx->staff, staff::StaffRegistry::open(*ctx->store, ctx->policy, ctx->clock,
                                                        ctx->random, *ctx->ring, ro));
   }
-  CHARTER_TRY(ctx->services,
-              staff::ServiceRegistry::open(*ctx->store, ctx->policy, ctx->clock, ctx->random,
-                                           ctx->trail.trail.get()));
+  CHARTER_TRY(ctx->services, staff::ServiceRegistry::open(*ctx->store, ctx->policy, ctx->clock,
+                                                          ctx->random, ctx->trail.trail.get()));
   return ctx;
 }
 

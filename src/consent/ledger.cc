@@ -76,9 +76,9 @@ Result<std::unique_ptr<ConsentLedger>> ConsentLedger::open(
   (void)applied;
   CHARTER_TRY(auto keys, load_consent_keys(store, ring, random, clock));
   CHARTER_TRY(auto seq, stored_seq(store));
-  auto core = std::make_unique<LedgerCore>(store, std::move(policy), clock, random, std::move(keys),
-                                           std::move(options.on_change), options.max_batch,
-                                           options.audit);
+  auto core =
+      std::make_unique<LedgerCore>(store, std::move(policy), clock, random, std::move(keys),
+                                   std::move(options.on_change), options.max_batch, options.audit);
   core->seed_seq(seq);
   return std::unique_ptr<ConsentLedger>(new ConsentLedger(std::move(core)));
 }
@@ -167,8 +167,8 @@ std::string event_action(EventKind kind) {
 }
 
 void audit_pending(const PendingEvent& p, std::vector<AuditRecord>& out) {
-  out.push_back({event_action(p.event.kind), p.event.subject_id, p.event.purpose,
-                 p.event.channel, ""});
+  out.push_back(
+      {event_action(p.event.kind), p.event.subject_id, p.event.purpose, p.event.channel, ""});
 }
 
 void complete_pending(PendingEvent& p, const Status& st) {

@@ -107,8 +107,7 @@ Result<std::unique_ptr<ServiceRegistry>> ServiceRegistry::open(
       new ServiceRegistry(store, std::move(policy), clock, random, audit));
 }
 
-Status ServiceRegistry::audit(store::Transaction& tx, std::string action,
-                              std::string_view target) {
+Status ServiceRegistry::audit(store::Transaction& tx, std::string action, std::string_view target) {
   if (!audit_) return ok_status();
   return audit_->record(tx, {std::move(action), std::string(target)});
 }

@@ -103,8 +103,7 @@ Result<std::unique_ptr<Trail>> Trail::open(store::Store& audit_db, const std::st
   CHARTER_TRY_STATUS(audit::validate_event({options.actor, "trail.open", "", "", {}, "", ""}));
   CHARTER_TRY(auto key, audit::load_or_create_signing_key(key_dir, random));
   CHARTER_TRY(auto log, audit::DbLogStore::open(audit_db, clock));
-  CHARTER_TRY(auto appender,
-              audit::Appender::open(*log, std::move(key), clock, options.appender));
+  CHARTER_TRY(auto appender, audit::Appender::open(*log, std::move(key), clock, options.appender));
   return std::unique_ptr<Trail>(new Trail(std::move(log), std::move(appender), std::move(options)));
 }
 
@@ -238,9 +237,8 @@ Status Trail::record(const access::Actor& actor, std::string_view subject_id,
   return ok_status();
 }
 
-Status Trail::record_bulk(const access::Actor& actor, std::string_view purpose,
-                          std::uint64_t asked, std::uint64_t allowed,
-                          std::string_view request_id) {
+Status Trail::record_bulk(const access::Actor& actor, std::string_view purpose, std::uint64_t asked,
+                          std::uint64_t allowed, std::string_view request_id) {
   audit::AuditEvent e;
   e.actor = actor_of(actor, purpose);
   e.action = "access.decide_bulk";

@@ -6,12 +6,17 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <set>
 
 #include "audit/entry_codec.h"
 #include "audit/history.h"
 #include "audit/verifier.h"
+#include "consent/gpc.h"
 #include "consent/ledger.h"
+#include "consent/objection.h"
+#include "consent/restriction.h"
+#include "consent/unsubscribe.h"
 #include "staff/registry.h"
 #include "staff/services.h"
 #include "store/fault.h"
@@ -119,7 +124,10 @@ class TrailTest : public ::testing::TestWithParam<store::Backend> {
     s.purposes = {"commercial_relationship", "prospecting"};
     s.relationship = vault::Relationship::kCustomer;
     s.contract_start = clock_.now();
-    s.fields = {{"last_name", "Dupont"}, {"first_name", "Jean"}, {"email", email}};
+    s.fields = {{"last_name", "Dupont"},
+                {"first_name", "Jean"},
+                {"postal_address", "1 rue de la Paix\n75002 Paris"},
+                {"email", email}};
     return s;
   }
 
@@ -129,7 +137,7 @@ class TrailTest : public ::testing::TestWithParam<store::Backend> {
     access::Actor a;
     a.kind = access::Actor::Kind::kStaff;
     a.id = "stf_01hqz3k8m2v9w4x5y6z7a8b9c0";
-    a.roles = {"engineering", "support"};
+    a.roles = {"sales", "support"};  // sales does not receive customer_relationship
     return a;
   }
 
@@ -175,8 +183,8 @@ TEST_P(TrailTest, OperationsLeaveTheirEntriesUnderPseudonyms) {
   ASSERT_TRUE(vault_->erase(er).ok());
 
   const std::vector<std::string> want = {
-      "keys.initialized", "subject.created", "subject.rectified", "consent.given",
-      "staff.added",      "staff.password",  "service.added",     "access.decide",
+      "keys.initialized",   "subject.created", "subject.rectified", "consent.given",
+      "staff.added",        "staff.password",  "service.added",     "access.decide",
       "access.decide_bulk", "subject.erased"};
   EXPECT_EQ(actions(), want);
 
@@ -203,7 +211,8 @@ TEST_P(TrailTest, OperationsLeaveTheirEntriesUnderPseudonyms) {
   EXPECT_EQ(all[7].event.decision, audit::Decision::kAllow);
   EXPECT_EQ(all[7].event.request_id, "req_42");
   EXPECT_EQ(all[8].event.reason, "asked.10.allowed.7");
-  EXPECT_EQ(all[9].event.reason, "erased.all");
+  EXPECT_EQ(all[9].event.reason.rfind("erased.", 0), 0u) << all[9].event.reason;
+  EXPECT_EQ(all[9].event.subject, *psd);
 
   // The subject's access history shows the staff member by the role it acted in.
   auto history = audit::access_history(trail_->log(), *psd);
@@ -256,7 +265,7 @@ TEST_P(TrailTest, ABatchOfOperationsVerifies) {
 
 TEST_P(TrailTest, VaultOperationsFailClosed) {
   auto id = vault_->create_subject(customer("a@example.fr"));
-  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(id.ok()) << id.error().to_string();
   const auto before = entries().size();
 
   fail_audit();
@@ -294,7 +303,7 @@ TEST_P(TrailTest, VaultOperationsFailClosed) {
 
 TEST_P(TrailTest, ConsentStaffAndDecisionsFailClosed) {
   auto id = vault_->create_subject(customer("a@example.fr"));
-  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(id.ok()) << id.error().to_string();
   consent::Evidence ev;
   ev.channel = "privacy_center";
 
@@ -331,6 +340,65 @@ TEST_P(TrailTest, ConsentStaffAndDecisionsFailClosed) {
   // And afterwards the same operations succeed.
   ASSERT_TRUE(ledger_->give(*id, "prospecting", ev).ok());
   ASSERT_TRUE(staff_->add({"Jeanne Martin", "jeanne@oxemis.com", {"support"}}).ok());
+}
+
+TEST_P(TrailTest, EveryKindOfConsentChangeIsAudited) {
+  auto id = vault_->create_subject(customer("c@example.fr"));
+  ASSERT_TRUE(id.ok()) << id.error().to_string();
+  const std::string psd = *trail_->pseudonym(*id);
+  const std::string dpo = "stf_01hqz3k8m2v9w4x5y6z7a8b9c0";
+  consent::Evidence ev;
+  ev.channel = "privacy_center";
+  ASSERT_TRUE(ledger_->give(*id, "prospecting", ev).ok());
+  auto one_click =
+      consent::OneClickUnsubscribe::make(*ledger_, {"https://privacy.example.com/u", {0, 1, 0}});
+  ASSERT_TRUE(one_click.ok()) << one_click.error().to_string();
+  auto link = one_click->link(*id, "prospecting");
+  ASSERT_TRUE(link.ok()) << link.error().to_string();
+  auto unsub = one_click->unsubscribe(link->url.substr(link->url.find("token=") + 6));
+  ASSERT_TRUE(unsub.ok()) << unsub.error().to_string();
+  consent::Objections objections(*ledger_);
+  ASSERT_TRUE(objections.object(*id, "statistics", "privacy_center").ok());
+  ASSERT_TRUE(objections.record_grounds(*id, "statistics", dpo, "compelling grounds").ok());
+  ASSERT_TRUE(objections.lift(*id, "statistics", "privacy_center").ok());
+  consent::Restrictions restrictions(*ledger_);
+  ASSERT_TRUE(
+      restrictions.place(*id, consent::RestrictionGround::kAccuracyContested, "email_dpo", dpo)
+          .ok());
+  ASSERT_TRUE(ledger_->give(*id, "prospecting", ev).ok());
+  ASSERT_TRUE(consent::apply_gpc(*ledger_, *id).ok());
+  ASSERT_TRUE(ledger_->erase_subject(*id).ok());
+
+  std::vector<std::string> got;
+  for (const auto& e : entries()) {
+    if (e.event.subject != psd || e.event.action == "subject.created") continue;
+    const auto& a = e.event.actor;
+    std::string who = std::string(audit::actor_kind_name(a.kind));
+    if (a.kind == audit::ActorKind::kSubject) {
+      EXPECT_EQ(a.id, psd);
+    }
+    if (a.kind == audit::ActorKind::kStaff) who += ":" + a.id + ":" + a.role;
+    if (a.kind == audit::ActorKind::kSystem) who += ":" + a.id;
+    got.push_back(e.event.action + "/" + e.event.purpose + "/" + e.event.reason + "/" + who);
+  }
+  const std::vector<std::string> want = {
+      "consent.given/prospecting/privacy_center/subject",
+      "consent.withdrawn/prospecting/one_click_unsubscribe/subject",
+      "objection.objected/statistics/privacy_center/subject",
+      "objection.overridden/statistics/dpo/staff:" + dpo + ":dpo",
+      "objection.lifted/statistics/privacy_center/subject",
+      "restriction.placed//accuracy_contested/staff:" + dpo + ":dpo",
+      "consent.given/prospecting/privacy_center/subject",
+  };
+  ASSERT_GE(got.size(), want.size() + 3);
+  EXPECT_EQ(std::vector<std::string>(got.begin(), got.begin() + want.size()), want);
+  // Then the GPC signal (the consent it withdrew, any objection it made, the signal itself) and
+  // the erasure of the consent rows.
+  std::vector<std::string> rest(got.begin() + want.size(), got.end());
+  EXPECT_NE(std::find(rest.begin(), rest.end(), "consent.withdrawn/prospecting/gpc/subject"),
+            rest.end());
+  EXPECT_NE(std::find(rest.begin(), rest.end(), "gpc.signal//privacy_center/subject"), rest.end());
+  EXPECT_EQ(rest.back(), "consent.erased///system:consent");
 }
 
 std::string label(const ::testing::TestParamInfo<store::Backend>& info) {

@@ -254,7 +254,8 @@ Status KeyService::load(store::Transaction& tx) {
       ring->ring.unwrap(root_wrapped, crypto::system_key_ad(kSystemRoot, kSystemRootVersion)));
   CHARTER_TRY(crypto::SecretKey blind_root,
               crypto::derive_subkey(root, crypto::kKdfContextBlindIndex, 1));
-  CHARTER_TRY(crypto::SecretKey pseudo, crypto::derive_subkey(root, crypto::kKdfContextPseudonym, 1));
+  CHARTER_TRY(crypto::SecretKey pseudo,
+              crypto::derive_subkey(root, crypto::kKdfContextPseudonym, 1));
   {
     std::lock_guard lock(index_mu_);
     blind_root_.emplace(std::move(blind_root));
