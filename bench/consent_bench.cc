@@ -30,6 +30,7 @@
 #include "crypto/master_key.h"
 #include "policy/loader.h"
 #include "store/testing.h"
+#include "trail/trail.h"
 
 namespace {
 
@@ -45,10 +46,22 @@ struct Bench {
   SystemClock clock;
   SystemRandom random;
   crypto::KeyRing ring;
+  // With auditing: the audit log in a store of its own (on SQLite a separate file, as
+  // <data>/audit.db), durable like the ledger, every event audited before its batch commits.
+  std::unique_ptr<store::TestStore> audit_ts;
+  std::string audit_keys;
+  std::unique_ptr<trail::Trail> trail;
   std::unique_ptr<consent::ConsentLedger> ledger;
   std::vector<std::string> subjects;
 
-  bool open(benchmark::State& state, Backend backend, std::size_t max_batch = 8192) {
+  ~Bench() {
+    ledger.reset();
+    trail.reset();
+    if (!audit_keys.empty()) std::filesystem::remove_all(audit_keys);
+  }
+
+  bool open(benchmark::State& state, Backend backend, std::size_t max_batch = 8192,
+            bool audited = false) {
     auto made = store::TestStore::make(backend);
     if (!made.ok()) {
       state.SkipWithError(made.error().to_string().c_str());
@@ -65,6 +78,25 @@ struct Bench {
     if (!key.ok() || !ring.add(std::move(key).value()).ok()) return false;
     consent::LedgerOptions options;
     options.max_batch = max_batch;
+    if (audited) {
+      auto a = store::TestStore::make(backend);
+      if (!a.ok()) {
+        state.SkipWithError(a.error().to_string().c_str());
+        return false;
+      }
+      audit_ts = std::move(a).value();
+      char tmpl[] = "/tmp/charter-bench-keys-XXXXXX";
+      audit_keys = ::mkdtemp(tmpl);
+      auto t = trail::Trail::open(audit_ts->store(), audit_keys, clock, random);
+      if (!t.ok()) {
+        state.SkipWithError(t.error().to_string().c_str());
+        return false;
+      }
+      trail = std::move(t).value();
+      auto pk = crypto::SecretKey::generate(random);
+      trail->set_pseudonym_key(std::move(pk));
+      options.audit = trail.get();
+    }
     auto l = consent::ConsentLedger::open(ts->store(), policy, clock, random, ring, options);
     if (!l.ok()) {
       state.SkipWithError(l.error().to_string().c_str());
@@ -103,9 +135,9 @@ consent::Evidence web_evidence(int i) {
 // events waiting for their acknowledgement; one or two submitting threads; the ledger's
 // max_batch. The writer stays busy only while more events wait than one batch takes (window >=
 // 2 x max_batch): then the next batch gathers while one commits.
-void run_async(benchmark::State& state, Backend backend) {
+void run_async(benchmark::State& state, Backend backend, bool audited = false) {
   Bench b;
-  if (!b.open(state, backend, static_cast<std::size_t>(state.range(2)))) return;
+  if (!b.open(state, backend, static_cast<std::size_t>(state.range(2)), audited)) return;
   const int window = static_cast<int>(state.range(0));
   const int submitters = static_cast<int>(state.range(1));
   std::uint64_t next = 0;
@@ -260,6 +292,11 @@ void run_raw(benchmark::State& state, Backend backend) {
 
 void BM_ConsentAsync_Sqlite(benchmark::State& s) { run_async(s, Backend::kSqlite); }
 void BM_ConsentAsync_Postgres(benchmark::State& s) { run_async(s, Backend::kPostgres); }
+// The same with every event audited (trail::Trail as the ledger's AuditHook, fail closed).
+void BM_ConsentAsyncAudited_Sqlite(benchmark::State& s) { run_async(s, Backend::kSqlite, true); }
+void BM_ConsentAsyncAudited_Postgres(benchmark::State& s) {
+  run_async(s, Backend::kPostgres, true);
+}
 void BM_ConsentBlocking_Sqlite(benchmark::State& s) { run_blocking(s, Backend::kSqlite); }
 void BM_ConsentBlocking_Postgres(benchmark::State& s) { run_blocking(s, Backend::kPostgres); }
 void BM_RawConsentRows_Sqlite(benchmark::State& s) { run_raw(s, Backend::kSqlite); }
@@ -309,6 +346,12 @@ BENCHMARK(BM_ConsentAsync_Sqlite)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
     ->UseRealTime();
+BENCHMARK(BM_ConsentAsyncAudited_Sqlite)
+    ->Args({32768, 2, 8192})
+    ->Args({65536, 2, 16384})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 BENCHMARK(BM_ConsentBlocking_Sqlite)
     ->Arg(64)
     ->Arg(512)
@@ -327,6 +370,11 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("BM_ConsentAsync_Postgres", BM_ConsentAsync_Postgres)
         ->Args({8192, 1, 8192})
         ->Args({8192, 1, 2048})
+        ->Args({32768, 2, 8192})
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(3)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark("BM_ConsentAsyncAudited_Postgres", BM_ConsentAsyncAudited_Postgres)
         ->Args({32768, 2, 8192})
         ->Unit(benchmark::kMillisecond)
         ->Iterations(3)

@@ -53,11 +53,15 @@ struct OpenLog {
 
 Result<OpenLog> open_log(const AuditOpts& o, const Clock& clock) {
   std::string target = o.store.database.empty() ? o.store.data : o.store.database;
-  if (o.store.database.empty() && !std::filesystem::exists(o.store.data + "/charter.db")) {
-    return make_error(Errc::kNotFound, "--data: no Charter store in " + o.store.data);
+  // The log lives in <data>/audit.db on SQLite, in the database itself on PostgreSQL
+  // (store/open.h open_audit_store; docs/AUDIT.md "Where the log lives").
+  if (o.store.database.empty() &&
+      !std::filesystem::exists(o.store.data + "/" + store::kAuditDbFile)) {
+    return make_error(Errc::kNotFound, "--data: no audit log (" + std::string(store::kAuditDbFile) +
+                                           ") in " + o.store.data);
   }
   OpenLog out;
-  CHARTER_TRY(out.db, store::open_store(target));
+  CHARTER_TRY(out.db, store::open_audit_store(target));
   CHARTER_TRY(out.log, audit::DbLogStore::open(*out.db, clock));
   return out;
 }

@@ -1,5 +1,6 @@
 // `charter audit ...` end to end: a real log written by the library into a SQLite data folder,
-// then verified, tampered with, proven and checked through the binary.
+// (<data>/audit.db), then verified, tampered with, proven and checked through the binary; and a
+// log written by the binary itself (`charter subject add`) verified by `charter audit verify`.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -47,7 +48,7 @@ class AuditCli : public ::testing::Test {
     SystemRandom rnd;
     auto key = audit::load_or_create_signing_key(dir_ + "/keys", rnd);
     ASSERT_TRUE(key.ok()) << key.error().message;
-    auto db = store::open_store(dir_);
+    auto db = store::open_audit_store(dir_);
     ASSERT_TRUE(db.ok()) << db.error().message;
     auto log = audit::DbLogStore::open(**db, clock_);
     ASSERT_TRUE(log.ok());
@@ -62,7 +63,7 @@ class AuditCli : public ::testing::Test {
   }
 
   void sql(const std::string& statement) {
-    auto db = store::open_store(dir_);
+    auto db = store::open_audit_store(dir_);
     ASSERT_TRUE(db.ok());
     auto tx = (*db)->write();
     ASSERT_TRUE(tx.ok());

@@ -7,6 +7,7 @@
 #include "cli/areas.h"
 #include "cli/common.h"
 #include "cli/key_option.h"
+#include "cli/trail_cli.h"
 #include "consent/ledger.h"
 #include "consent/receipt.h"
 #include "core/clock.h"
@@ -31,6 +32,7 @@ struct LedgerContext {
   SystemRandom random;
   std::unique_ptr<crypto::KeyRing> ring;
   std::unique_ptr<store::Store> store;
+  OpenTrail trail;                                 // every change is audited (fail closed)
   std::unique_ptr<consent::ConsentLedger> ledger;  // destroyed first
 };
 
@@ -40,10 +42,14 @@ Result<std::unique_ptr<LedgerContext>> open_ledger(const ConsentOpts& o) {
   CHARTER_TRY(ctx->ring, load_key_ring(o.keys));
   CHARTER_TRY(ctx->store,
               store::open_store(o.store.database.empty() ? o.store.data : o.store.database));
-  CHARTER_TRY(ctx->ledger,
-              consent::ConsentLedger::open(
-                  *ctx->store, std::make_shared<const policy::Policy>(std::move(policy)),
-                  ctx->clock, ctx->random, *ctx->ring));
+  auto shared = std::make_shared<const policy::Policy>(std::move(policy));
+  CHARTER_TRY(ctx->trail, open_cli_trail(o.store, shared.get(), ctx->clock, ctx->random));
+  CHARTER_TRY_STATUS(attach_vault_keys(*ctx->trail.trail, *ctx->store, o.store, o.keys.key_file,
+                                       ctx->clock, ctx->random));
+  consent::LedgerOptions lo;
+  lo.audit = ctx->trail.trail.get();
+  CHARTER_TRY(ctx->ledger, consent::ConsentLedger::open(*ctx->store, shared, ctx->clock,
+                                                        ctx->random, *ctx->ring, lo));
   return ctx;
 }
 

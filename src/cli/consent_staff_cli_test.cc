@@ -83,10 +83,19 @@ TEST_F(StaffConsentCli, StaffLifecycle) {
   std::string tid = token.out.substr(tid_at + 9, token.out.find('\n', tid_at) - tid_at - 9);
   EXPECT_EQ(run("staff token-revoke --token-id " + tid).code, 0);
   EXPECT_EQ(run("staff token-issue --service emailing --valid P5Y").code, 2);
+
+  // Every change is in the audit log (<data>/audit.db), and the log verifies: added, trained,
+  // signed, suspended, password, service added, token issued, token revoked.
+  auto verify = run("audit verify");
+  ASSERT_EQ(verify.code, 0) << verify.out;
+  EXPECT_NE(verify.out.find("audit log verified: 8 entries"), std::string::npos) << verify.out;
 }
 
 TEST_F(StaffConsentCli, ConsentGiveWithdrawStateHistoryReceipt) {
   const std::string s = "sub_0123456789abcdefghjkmnpqrs";
+  // The audit log names subjects by a pseudonym keyed by the vault: its keys come first.
+  auto init = run("keys init");
+  ASSERT_EQ(init.code, 0) << init.out;
   auto give = run("consent give --subject " + s +
                   " --purpose prospecting --channel privacy_center --language en --ip 192.0.2.4");
   ASSERT_EQ(give.code, 0) << give.out;
@@ -119,6 +128,19 @@ TEST_F(StaffConsentCli, ConsentGiveWithdrawStateHistoryReceipt) {
   EXPECT_EQ(json["consentReceiptID"], event);
   EXPECT_EQ(run("consent receipt --subject " + s + " --event cev_00000000000000000000000000").code,
             1);
+
+  // keys.initialized, consent.given, consent.withdrawn (refusals are not changes).
+  auto verify = run("audit verify");
+  ASSERT_EQ(verify.code, 0) << verify.out;
+  EXPECT_NE(verify.out.find("audit log verified: 3 entries"), std::string::npos) << verify.out;
+}
+
+TEST_F(StaffConsentCli, ConsentNeedsTheVaultKeysForPseudonyms) {
+  auto give =
+      run("consent give --subject sub_0123456789abcdefghjkmnpqrs --purpose prospecting "
+          "--channel privacy_center");
+  EXPECT_EQ(give.code, 1) << give.out;
+  EXPECT_NE(give.out.find("charter keys init"), std::string::npos) << give.out;
 }
 
 TEST_F(StaffConsentCli, MissingMasterKeyIsAClearError) {

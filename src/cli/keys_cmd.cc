@@ -7,6 +7,7 @@
 
 #include "cli/areas.h"
 #include "cli/common.h"
+#include "cli/trail_cli.h"
 #include "cli/vault_cli.h"
 #include "crypto/key_source.h"
 #include "crypto/secret_file.h"
@@ -55,7 +56,11 @@ int keys_init(const VaultOptions& opts) {
     if (master.ok()) created = path;
   }
   if (!master) return fail(master.error());
-  Status st = vault::Vault::initialize_keys(**store, *pol, key_dir, *master, clock, random);
+  auto trail = open_cli_trail(opts.store, &*pol, clock, random);
+  if (!trail) return fail(trail.error());
+  vault::VaultOptions vo;
+  vo.sink = trail->trail.get();
+  Status st = vault::Vault::initialize_keys(**store, *pol, key_dir, *master, clock, random, vo);
   if (!st) {
     if (!created.empty()) {
       Status gone = crypto::destroy_secret_file(created);

@@ -8,6 +8,7 @@
 #include "cli/areas.h"
 #include "cli/common.h"
 #include "cli/key_option.h"
+#include "cli/trail_cli.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "policy/duration.h"
@@ -33,6 +34,7 @@ struct StaffContext {
   std::unique_ptr<crypto::KeyRing> ring;
   std::unique_ptr<store::Store> store;
   std::shared_ptr<const policy::Policy> policy;
+  OpenTrail trail;  // every change is audited (fail closed); destroyed after the registries
   std::unique_ptr<staff::StaffRegistry> staff;
   std::unique_ptr<staff::ServiceRegistry> services;
 };
@@ -47,12 +49,15 @@ Result<std::unique_ptr<StaffContext>> open_staff(const StaffOpts& o, bool member
   }
   CHARTER_TRY(ctx->store,
               store::open_store(o.store.database.empty() ? o.store.data : o.store.database));
+  CHARTER_TRY(ctx->trail, open_cli_trail(o.store, ctx->policy.get(), ctx->clock, ctx->random));
   if (members) {
+    staff::RegistryOptions ro;
+    ro.audit = ctx->trail.trail.get();
     CHARTER_TRY(ctx->staff, staff::StaffRegistry::open(*ctx->store, ctx->policy, ctx->clock,
-                                                       ctx->random, *ctx->ring));
+                                                       ctx->random, *ctx->ring, ro));
   }
-  CHARTER_TRY(ctx->services,
-              staff::ServiceRegistry::open(*ctx->store, ctx->policy, ctx->clock, ctx->random));
+  CHARTER_TRY(ctx->services, staff::ServiceRegistry::open(*ctx->store, ctx->policy, ctx->clock,
+                                                          ctx->random, ctx->trail.trail.get()));
   return ctx;
 }
 

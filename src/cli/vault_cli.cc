@@ -1,5 +1,6 @@
 #include "cli/vault_cli.h"
 
+#include "cli/trail_cli.h"
 #include "policy/loader.h"
 #include "store/open.h"
 #include "vault/schema.h"
@@ -38,8 +39,14 @@ Result<std::unique_ptr<OpenVault>> open_vault(const VaultOptions& opts) {
   CHARTER_TRY(crypto::MasterKey master, vault::load_master_key(master_source(opts), version));
   CHARTER_TRY(auto keys, vault::KeyService::open(*out->store, vault::key_dir_of(opts.store.data),
                                                  std::move(master), out->clock, out->random));
+  CHARTER_TRY(auto trail, open_cli_trail(opts.store, &out->policy, out->clock, out->random));
+  out->audit_db = std::move(trail.db);
+  out->trail = std::move(trail.trail);
+  CHARTER_TRY_STATUS(out->trail->attach(*keys));
+  vault::VaultOptions vo;
+  vo.sink = out->trail.get();
   CHARTER_TRY(out->vault, vault::Vault::open(*out->store, out->policy, std::move(keys), out->clock,
-                                             out->random));
+                                             out->random, vo));
   return out;
 }
 

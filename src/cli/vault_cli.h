@@ -3,7 +3,8 @@
 // The store is --database URL if given, else the SQLite folder --data (default ./data). The key
 // folder (epoch keys) is always <data>/keys, also with --database (it is per server, never in the
 // database). The master key comes from --key-file, else $CHARTER_MASTER_KEY, else
-// <data>/keys/master.key (docs/VAULT.md "Master key sources").
+// <data>/keys/master.key (docs/VAULT.md "Master key sources"). Every change goes to the audit log
+// through the CLI's trail (cli/trail_cli.h).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -17,6 +18,7 @@
 #include "core/result.h"
 #include "policy/model.h"
 #include "store/store.h"
+#include "trail/trail.h"
 #include "vault/keys.h"
 #include "vault/vault.h"
 
@@ -39,7 +41,9 @@ struct OpenVault {
   policy::Policy policy;
   SystemClock clock;
   SystemRandom random;
-  std::unique_ptr<vault::Vault> vault;
+  std::unique_ptr<store::Store> audit_db;  // the audit log (cli/trail_cli.h)
+  std::unique_ptr<trail::Trail> trail;     // every change is audited (fail closed)
+  std::unique_ptr<vault::Vault> vault;     // destroyed first
 };
 
 Result<std::unique_ptr<OpenVault>> open_vault(const VaultOptions& opts);

@@ -264,3 +264,42 @@ INSTANTIATE_TEST_SUITE_P(Backends, VaultCli,
                          });
 
 }  // namespace
+
+// Every change made through the CLI is in the audit log (docs/AUDIT.md), under a pseudonym, and
+// the log verifies: <data>/audit.db on SQLite, the same database on PostgreSQL.
+namespace {
+class VaultCliAudit : public VaultCli {};
+}  // namespace
+
+TEST_P(VaultCliAudit, SubjectAddThenAuditVerifyPasses) {
+  ASSERT_EQ(keys("init").code, 0);
+  auto r = charter("subject add --purpose prospecting --field email=audited@example.com");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string id = first_line(r.out);
+  ASSERT_EQ(id.rfind("sub_", 0), 0u) << r.out;
+  if (GetParam() == charter::store::Backend::kSqlite) {
+    EXPECT_TRUE(std::filesystem::exists(data_ + "/audit.db"));
+  }
+  auto v = charter("audit verify");
+  ASSERT_EQ(v.code, 0) << v.out;
+  // keys.initialized, subject.created
+  EXPECT_NE(v.out.find("audit log verified: 2 entries"), std::string::npos) << v.out;
+  auto head = charter("audit head");
+  ASSERT_EQ(head.code, 0) << head.out;
+  EXPECT_NE(head.out.find("\"tree_size\":2"), std::string::npos) << head.out;
+  // The subject id and the e-mail address are nowhere in the log's database.
+  if (GetParam() == charter::store::Backend::kSqlite) {
+    std::ifstream in(data_ + "/audit.db", std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find(id), std::string::npos);
+    EXPECT_EQ(bytes.find("audited@example.com"), std::string::npos);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, VaultCliAudit,
+                         ::testing::Values(charter::store::Backend::kSqlite,
+                                           charter::store::Backend::kPostgres),
+                         [](const auto& info) {
+                           return info.param == charter::store::Backend::kSqlite ? "Sqlite"
+                                                                                 : "Postgres";
+                         });

@@ -21,7 +21,8 @@ std::vector<GroupCommitter::BulkStatement> bulk_statements() {
 
 LedgerCore::LedgerCore(store::Store& store, std::shared_ptr<const policy::Policy> policy,
                        const Clock& clock, Random& random, ConsentKeys keys,
-                       std::function<void(const Change&)> on_change, std::size_t max_batch)
+                       std::function<void(const Change&)> on_change, std::size_t max_batch,
+                       AuditHook* audit)
     : store_(store),
       policy_(std::move(policy)),
       clock_(clock),
@@ -40,7 +41,8 @@ LedgerCore::LedgerCore(store::Store& store, std::shared_ptr<const policy::Policy
                                 {last_seq_.load()}));
             (void)n;
             return ok_status();
-          })) {
+          },
+          audit)) {
   for (const auto& p : policy_->purposes) {
     if (!p.consent) continue;
     for (const auto& [lang, text] : p.consent->notice.by_lang) {

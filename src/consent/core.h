@@ -37,7 +37,7 @@ class LedgerCore {
  public:
   LedgerCore(store::Store& store, std::shared_ptr<const policy::Policy> policy, const Clock& clock,
              Random& random, ConsentKeys keys, std::function<void(const Change&)> on_change,
-             std::size_t max_batch);
+             std::size_t max_batch, AuditHook* audit = nullptr);
 
   store::Store& store() { return store_; }
   const policy::Policy& policy() const { return *policy_; }
@@ -52,6 +52,12 @@ class LedgerCore {
   std::int64_t next_seq(Timestamp now);
   void seed_seq(std::int64_t stored_max);
   void changed(const Change& change) const;
+  // Inside a committer function: audits `record` with the batch (audit_hook.h).
+  void audit(std::string action, std::string subject_id, std::string purpose, std::string reason,
+             std::string staff_id = {}) {
+    committer_->note({std::move(action), std::move(subject_id), std::move(purpose),
+                      std::move(reason), std::move(staff_id)});
+  }
 
   // Seals `plaintext` under the evidence key with AD (subject, column, key version, item id).
   Bytes seal(std::string_view plaintext, std::string_view subject_id, std::string_view column,

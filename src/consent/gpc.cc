@@ -85,6 +85,7 @@ Result<GpcOutcome> apply_gpc(ConsentLedger& ledger, std::string_view subject_id,
       append_event_params(e, params);
       CHARTER_TRY(auto n, tx.exec(kInsertEventSql, params));
       (void)n;
+      c->audit("consent.withdrawn", subject, p->id, "gpc");
       outcome->withdrawn.push_back(p->id);
     }
     for (const auto* p : other_purposes) {
@@ -101,6 +102,7 @@ Result<GpcOutcome> apply_gpc(ConsentLedger& ledger, std::string_view subject_id,
       e.policy_version = c->policy().version;
       e.key_version = c->keys().version;
       CHARTER_TRY_STATUS(insert_objection(tx, e));
+      c->audit("objection.objected", subject, p->id, "gpc");
       outcome->objected.push_back(p->id);
     }
     bool changed = !outcome->withdrawn.empty() || !outcome->objected.empty();
@@ -115,6 +117,7 @@ Result<GpcOutcome> apply_gpc(ConsentLedger& ledger, std::string_view subject_id,
                         "channel) VALUES (?, ?, 'gpc', ?, ?, ?)",
                         {subject, c->new_id("sig"), c->next_seq(now), to_unix_micros(now), ch}));
     (void)n;
+    c->audit("gpc.signal", subject, "", ch);
     outcome->signal_recorded = true;
     return ok_status();
   });

@@ -17,10 +17,11 @@ double thread_cpu_us() {
 }  // namespace
 
 GroupCommitter::GroupCommitter(store::Store& store, std::vector<BulkStatement> bulk,
-                               std::size_t max_batch, Apply before_commit)
+                               std::size_t max_batch, Apply before_commit, AuditHook* audit)
     : store_(store),
       max_batch_(max_batch ? max_batch : 1),
-      before_commit_(std::move(before_commit)) {
+      before_commit_(std::move(before_commit)),
+      audit_(audit) {
   for (const auto& b : bulk) {
     auto values = [&](std::size_t rows) {
       std::string group = "(";
@@ -148,7 +149,29 @@ void GroupCommitter::complete_loop() {
   }
 }
 
+void GroupCommitter::note(AuditRecord record) {
+  if (audit_) notes_.push_back(std::move(record));
+}
+
 Status GroupCommitter::apply_batch(std::vector<Op>& ops) {
+  // Audit first (fail closed): the records of plain events go to the audit log now, so its
+  // write overlaps this batch's statements; those noted by functions follow them. Both are
+  // waited for before the commit.
+  AuditHook::Wait audit_fast, audit_noted;
+  notes_.clear();
+  if (audit_) {
+    std::vector<AuditRecord> records;
+    for (const auto& op : ops)
+      if (op.audit) op.audit(op.payload.get(), records);
+    if (!records.empty()) audit_fast = audit_->submit(std::move(records));
+  }
+  // Whatever happens below, a submitted audit is waited for (its Wait is called exactly once).
+  struct Waiter {
+    AuditHook::Wait& wait;
+    ~Waiter() {
+      if (wait) (void)wait();
+    }
+  } fast_guard{audit_fast};
   CHARTER_TRY(auto tx, store_.write());
   std::vector<store::Param> params;
   int pending = -1;
@@ -195,6 +218,17 @@ Status GroupCommitter::apply_batch(std::vector<Op>& ops) {
     }
   }
   CHARTER_TRY_STATUS(flush());
+  if (!notes_.empty()) audit_noted = audit_->submit(std::move(notes_));
+  notes_.clear();
+  if (audit_fast) {
+    Status st = audit_fast();
+    audit_fast = nullptr;
+    if (!st.ok()) {
+      if (audit_noted) (void)audit_noted();
+      return st;
+    }
+  }
+  if (audit_noted) CHARTER_TRY_STATUS(audit_noted());
   if (before_commit_) CHARTER_TRY_STATUS(before_commit_(tx));
   return tx.commit();
 }

@@ -18,7 +18,10 @@
 // committer from it (deadlock). run() and submit-and-wait helpers must not be called from the
 // committer's threads either. Destruction (or stop()) runs what is queued, answers it, then
 // joins the threads; operations submitted after stop() fail with kUnavailable.
-// Thread safety: submit/run are thread safe.
+// Audit (audit_hook.h): with a hook, every batch's AuditRecords (those of payload operations,
+// given by their Audit function, and those noted by functions with note()) are submitted to the
+// hook and waited for before the batch commits; an audit error fails the whole batch.
+// Thread safety: submit/run are thread safe; note() only from inside an Apply.
 #pragma once
 
 #include <condition_variable>
@@ -31,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "consent/audit_hook.h"
 #include "core/result.h"
 #include "store/store.h"
 #include "store/value.h"
@@ -60,7 +64,7 @@ class GroupCommitter {
 
   // `before_commit`, if set, runs last in every batch's transaction (e.g. a high-water mark).
   GroupCommitter(store::Store& store, std::vector<BulkStatement> bulk, std::size_t max_batch,
-                 Apply before_commit = {});
+                 Apply before_commit = {}, AuditHook* audit = nullptr);
   ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
@@ -70,8 +74,10 @@ class GroupCommitter {
   // The allocation-free fast path: `payload` owns the row's data; Append adds its per_row
   // parameters (views into the payload) and Complete is called after the commit, on the writer
   // thread. The committer keeps the payload alive until then.
+  // `Audit` (optional) adds the operation's audit records.
   template <typename T, void (*Append)(const T&, std::vector<store::Param>&),
-            void (*Complete)(T&, const Status&)>
+            void (*Complete)(T&, const Status&),
+            void (*Audit)(const T&, std::vector<AuditRecord>&) = nullptr>
   void submit_payload(int statement, std::shared_ptr<T> payload) {
     Op op;
     op.statement = statement;
@@ -80,8 +86,16 @@ class GroupCommitter {
       Append(*static_cast<const T*>(p), out);
     };
     op.complete = [](void* p, const Status& st) { Complete(*static_cast<T*>(p), st); };
+    if constexpr (Audit != nullptr) {
+      op.audit = [](const void* p, std::vector<AuditRecord>& out) {
+        Audit(*static_cast<const T*>(p), out);
+      };
+    }
     enqueue(std::move(op));
   }
+  // From inside an Apply (writer thread): audit `record` with this batch (ignored without hook).
+  void note(AuditRecord record);
+  bool audited() const { return audit_ != nullptr; }
   void submit(Apply apply, Done done);
   // Submits and waits for the commit.
   Status run(Apply apply);
@@ -96,6 +110,7 @@ class GroupCommitter {
     std::shared_ptr<void> payload;
     void (*append)(const void*, std::vector<store::Param>&) = nullptr;
     void (*complete)(void*, const Status&) = nullptr;
+    void (*audit)(const void*, std::vector<AuditRecord>&) = nullptr;
     Apply apply;
     Done done;
     void finish(const Status& st) {
@@ -118,6 +133,8 @@ class GroupCommitter {
   std::vector<Prepared> bulk_;
   std::size_t max_batch_;
   Apply before_commit_;
+  AuditHook* audit_ = nullptr;
+  std::vector<AuditRecord> notes_;  // writer thread only
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Op> queue_;

@@ -76,8 +76,9 @@ Result<std::unique_ptr<ConsentLedger>> ConsentLedger::open(
   (void)applied;
   CHARTER_TRY(auto keys, load_consent_keys(store, ring, random, clock));
   CHARTER_TRY(auto seq, stored_seq(store));
-  auto core = std::make_unique<LedgerCore>(store, std::move(policy), clock, random, std::move(keys),
-                                           std::move(options.on_change), options.max_batch);
+  auto core =
+      std::make_unique<LedgerCore>(store, std::move(policy), clock, random, std::move(keys),
+                                   std::move(options.on_change), options.max_batch, options.audit);
   core->seed_seq(seq);
   return std::unique_ptr<ConsentLedger>(new ConsentLedger(std::move(core)));
 }
@@ -161,6 +162,15 @@ void append_pending(const PendingEvent& p, std::vector<store::Param>& out) {
   append_event_params(p.event, out);
 }
 
+std::string event_action(EventKind kind) {
+  return std::string("consent.") + to_string(kind);  // consent.given, .withdrawn, .expired
+}
+
+void audit_pending(const PendingEvent& p, std::vector<AuditRecord>& out) {
+  out.push_back(
+      {event_action(p.event.kind), p.event.subject_id, p.event.purpose, p.event.channel, ""});
+}
+
 void complete_pending(PendingEvent& p, const Status& st) {
   if (!st.ok()) {
     p.done(st.error());
@@ -182,7 +192,7 @@ void ConsentLedger::record_async(EventKind kind, std::string_view subject_id,
   }
   auto pending = std::make_shared<PendingEvent>(
       PendingEvent{std::move(prepared).value(), std::move(done), core_.get()});
-  core_->committer().submit_payload<PendingEvent, append_pending, complete_pending>(
+  core_->committer().submit_payload<PendingEvent, append_pending, complete_pending, audit_pending>(
       kInsertEvent, std::move(pending));
 }
 
@@ -323,6 +333,7 @@ Result<int> ConsentLedger::record_expiries(int limit) {
       append_event_params(e, params);
       CHARTER_TRY(auto n, tx.exec(kInsertEventSql, params));
       (void)n;
+      core->audit("consent.expired", e.subject_id, e.purpose, "expiry");
       ++*written;
       changes->push_back({Change::Kind::kConsent, e.subject_id, e.purpose});
     }
@@ -354,6 +365,7 @@ Status ConsentLedger::erase_subject(std::string_view subject_id) {
                                 "ON CONFLICT (subject_id) DO NOTHING",
                                 {subject, to_unix_micros(core->clock().now())}));
     (void)n;
+    core->audit("consent.erased", subject, "", "");
     return ok_status();
   });
   CHARTER_TRY_STATUS(st);

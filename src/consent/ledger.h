@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "consent/audit_hook.h"
 #include "consent/core.h"
 #include "consent/types.h"
 #include "core/clock.h"
@@ -49,6 +50,9 @@ struct LedgerOptions {
   // other changes, on the thread that asked for them (keep it short; never call the ledger's
   // blocking methods from it). For the in-memory decision index.
   std::function<void(const Change&)> on_change;
+  // Audits every change before it commits (audit_hook.h; fail closed). Not owned; must outlive
+  // the ledger and every component built on its core. Null: no audit (tests of other layers).
+  AuditHook* audit = nullptr;
 };
 
 class ConsentLedger {

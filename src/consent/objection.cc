@@ -60,12 +60,17 @@ Result<ObjectionEvent> run_objection_op(
     LedgerCore& core, std::string subject, const policy::Purpose* purpose,
     std::function<Outcome(const std::vector<ObjectionEvent>&, const ObjectionState&)> decide) {
   auto outcome = std::make_shared<Outcome>();
-  Status st =
-      core.committer().run([subject, purpose, decide, outcome](store::Transaction& tx) -> Status {
+  LedgerCore* c = &core;
+  Status st = core.committer().run(
+      [c, subject, purpose, decide, outcome](store::Transaction& tx) -> Status {
         CHARTER_TRY(auto events, read_objections(tx, subject, purpose->id));
         *outcome = decide(events, fold_objection(purpose, events));
         if (!outcome->refusal.ok() || !outcome->append) return ok_status();
-        return insert_objection(tx, outcome->event);
+        CHARTER_TRY_STATUS(insert_objection(tx, outcome->event));
+        const auto& e = outcome->event;
+        c->audit(std::string("objection.") + to_string(e.kind), subject, purpose->id, e.channel,
+                 e.actor);
+        return ok_status();
       });
   CHARTER_TRY_STATUS(st);
   CHARTER_TRY_STATUS(outcome->refusal);

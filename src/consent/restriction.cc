@@ -123,6 +123,8 @@ Result<RestrictionEvent> Restrictions::append(std::string_view subject_id, Restr
                                  ground_name, to_unix_micros(e->at), e->channel, e->actor,
                                  static_cast<std::int64_t>(e->key_version), note}));
     (void)n;
+    core->audit(std::string("restriction.") + to_string(e->kind), e->subject_id, "",
+                e->ground ? to_string(*e->ground) : e->channel, e->actor);
     return ok_status();
   });
   CHARTER_TRY_STATUS(st);

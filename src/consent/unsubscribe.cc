@@ -127,6 +127,7 @@ Result<ConsentEvent> OneClickUnsubscribe::unsubscribe(std::string_view token) {
     append_event_params(*e, params);
     CHARTER_TRY(auto n, tx.exec(kInsertEventSql, params));
     (void)n;
+    c->audit("consent.withdrawn", e->subject_id, e->purpose, e->channel);
     return ok_status();
   });
   CHARTER_TRY_STATUS(st);

@@ -181,6 +181,9 @@ Status StaffRegistry::append_event(store::Transaction& tx, const std::string& st
                               "detail) VALUES (?, ?, ?, ?, ?, ?)",
                               {staff_id, new_id("sev"), next, kind, t, detail}));
   (void)n;
+  if (options_.audit) {
+    CHARTER_TRY_STATUS(options_.audit->record(tx, {"staff." + std::string(kind), staff_id}));
+  }
   return ok_status();
 }
 

@@ -29,6 +29,7 @@
 #include "crypto/argon2.h"
 #include "crypto/key_ring.h"
 #include "policy/model.h"
+#include "staff/audit_hook.h"
 #include "staff/keys.h"
 #include "staff/types.h"
 #include "store/store.h"
@@ -44,6 +45,8 @@ struct NewMember {
 struct RegistryOptions {
   // Argon2id limits for console passwords: interactive() in production, minimum() in tests.
   crypto::Argon2Limits password_limits = crypto::Argon2Limits::interactive();
+  // Audits every change in its transaction (audit_hook.h; fail closed). Not owned.
+  AuditHook* audit = nullptr;
 };
 
 class StaffRegistry {

@@ -99,12 +99,17 @@ crypto::Digest token_hash(std::string_view token) {
 
 Result<std::unique_ptr<ServiceRegistry>> ServiceRegistry::open(
     store::Store& store, std::shared_ptr<const policy::Policy> policy, const Clock& clock,
-    Random& random) {
+    Random& random, AuditHook* audit) {
   if (!policy) return make_error(Errc::kInvalidArgument, "service registry: no policy");
   CHARTER_TRY(auto applied, migrate_staff(store, clock));
   (void)applied;
   return std::unique_ptr<ServiceRegistry>(
-      new ServiceRegistry(store, std::move(policy), clock, random));
+      new ServiceRegistry(store, std::move(policy), clock, random, audit));
+}
+
+Status ServiceRegistry::audit(store::Transaction& tx, std::string action, std::string_view target) {
+  if (!audit_) return ok_status();
+  return audit_->record(tx, {std::move(action), std::string(target)});
 }
 
 Status ServiceRegistry::check_purposes(const std::vector<std::string>& purposes) const {
@@ -144,6 +149,7 @@ Result<Service> ServiceRegistry::add(std::string_view name, const std::vector<st
                               "created_at) VALUES (?, ?, ?, ?)",
                               {id, name, join(purposes), to_unix_micros(clock_.now())}));
   (void)n;
+  CHARTER_TRY_STATUS(audit(tx, "service.added", id));
   CHARTER_TRY(auto s, read_service(tx, id));
   CHARTER_TRY_STATUS(tx.commit());
   return s;
@@ -160,6 +166,7 @@ Result<Service> ServiceRegistry::set_purposes(std::string_view service_id,
   CHARTER_TRY(auto n, tx.exec("UPDATE staff_services SET purposes = ? WHERE service_id = ?",
                               {join(purposes), service_id}));
   if (n == 0) return make_error(Errc::kNotFound, "no such service");
+  CHARTER_TRY_STATUS(audit(tx, "service.purposes", service_id));
   CHARTER_TRY(auto s, read_service(tx, service_id));
   CHARTER_TRY_STATUS(tx.commit());
   return s;
@@ -177,6 +184,7 @@ Result<Service> ServiceRegistry::set_suspended(std::string_view service_id, bool
   CHARTER_TRY(auto n, std::move(r));
   (void)n;
   CHARTER_TRY(auto s, read_service(tx, service_id));
+  CHARTER_TRY_STATUS(audit(tx, suspended ? "service.suspended" : "service.reinstated", service_id));
   CHARTER_TRY_STATUS(tx.commit());
   return s;
 }
@@ -243,6 +251,7 @@ Result<IssuedToken> ServiceRegistry::issue_token(std::string_view service_id,
                               {issued.info.id, service_id, crypto::ByteView(hash),
                                to_unix_micros(now), to_unix_micros(expires)}));
   (void)n;
+  CHARTER_TRY_STATUS(audit(tx, "token.issued", service_id));
   CHARTER_TRY_STATUS(tx.commit());
   return issued;
 }
@@ -257,6 +266,10 @@ Status ServiceRegistry::revoke_token(std::string_view token_id) {
   CHARTER_TRY(auto n, tx.exec("UPDATE staff_tokens SET revoked_at = ? WHERE token_id = ?",
                               {to_unix_micros(clock_.now()), token_id}));
   (void)n;
+  CHARTER_TRY(auto owner,
+              tx.query_one("SELECT service_id FROM staff_tokens WHERE token_id = ?", {token_id}));
+  CHARTER_TRY(std::string_view service_id, (*owner)[0].as_text(0));
+  CHARTER_TRY_STATUS(audit(tx, "token.revoked", service_id));
   return tx.commit();
 }
 

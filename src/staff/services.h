@@ -23,6 +23,7 @@
 #include "core/random.h"
 #include "core/result.h"
 #include "policy/model.h"
+#include "staff/audit_hook.h"
 #include "staff/types.h"
 #include "store/store.h"
 
@@ -33,7 +34,8 @@ class ServiceRegistry {
   // Applies the staff migrations.
   static Result<std::unique_ptr<ServiceRegistry>> open(store::Store& store,
                                                        std::shared_ptr<const policy::Policy> policy,
-                                                       const Clock& clock, Random& random);
+                                                       const Clock& clock, Random& random,
+                                                       AuditHook* audit = nullptr);
 
   Result<Service> add(std::string_view name, const std::vector<std::string>& purposes);
   Result<Service> set_purposes(std::string_view service_id,
@@ -52,8 +54,9 @@ class ServiceRegistry {
 
  private:
   ServiceRegistry(store::Store& store, std::shared_ptr<const policy::Policy> policy,
-                  const Clock& clock, Random& random)
-      : store_(store), policy_(std::move(policy)), clock_(clock), random_(random) {}
+                  const Clock& clock, Random& random, AuditHook* audit)
+      : store_(store), policy_(std::move(policy)), clock_(clock), random_(random), audit_(audit) {}
+  Status audit(store::Transaction& tx, std::string action, std::string_view target);
   Status check_purposes(const std::vector<std::string>& purposes) const;
   Result<Service> set_suspended(std::string_view service_id, bool suspended);
 
@@ -61,6 +64,7 @@ class ServiceRegistry {
   std::shared_ptr<const policy::Policy> policy_;
   const Clock& clock_;
   Random& random_;
+  AuditHook* audit_ = nullptr;
   std::mutex random_mu_;
 };
 

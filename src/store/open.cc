@@ -17,4 +17,9 @@ Result<std::unique_ptr<Store>> open_store(std::string_view target, const StoreOp
   return detail::open_sqlite(target, options);
 }
 
+Result<std::unique_ptr<Store>> open_audit_store(std::string_view target, StoreOptions options) {
+  if (!is_postgres_url(target)) options.sqlite_file = kAuditDbFile;
+  return open_store(target, options);
+}
+
 }  // namespace charter::store

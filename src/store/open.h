@@ -21,6 +21,13 @@ namespace charter::store {
 Result<std::unique_ptr<Store>> open_store(std::string_view target,
                                           const StoreOptions& options = {});
 
+// The audit log's database (docs/AUDIT.md "Where the log lives"). SQLite has one writer per
+// file and the vault's write transaction stays open while it waits for its audit entry, so on
+// SQLite the log has its own file <folder>/audit.db (same folder, same modes); on PostgreSQL it is
+// the same database (`target` as given), opened as a separate Store with its own pool.
+inline constexpr const char* kAuditDbFile = "audit.db";
+Result<std::unique_ptr<Store>> open_audit_store(std::string_view target, StoreOptions options = {});
+
 // True when `target` names a PostgreSQL database rather than a folder.
 bool is_postgres_url(std::string_view target);
 

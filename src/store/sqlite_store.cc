@@ -382,8 +382,9 @@ Status make_db_file(const std::string& path) {
   // the same mode) is never readable by others.
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return make_error(Errc::kUnavailable,
-                      std::string("sqlite: cannot open charter.db: ") + std::strerror(errno));
+    return make_error(Errc::kUnavailable, "sqlite: cannot open " +
+                                              std::filesystem::path(path).filename().string() +
+                                              ": " + std::strerror(errno));
   }
   ::close(fd);
   return ok_status();
@@ -395,7 +396,8 @@ Result<std::unique_ptr<Store>> open_sqlite(std::string_view dir_view, const Stor
   std::string dir(dir_view);
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   CHARTER_TRY_STATUS(make_folder(dir));
-  std::string path = dir + "/charter.db";
+  std::string path =
+      dir + "/" + (options.sqlite_file.empty() ? std::string("charter.db") : options.sqlite_file);
   CHARTER_TRY_STATUS(make_db_file(path));
   CHARTER_TRY(auto writer, SqliteConn::open(path, /*writer=*/true, options));
   return std::unique_ptr<Store>(

@@ -39,6 +39,9 @@ struct StoreOptions {
   int pg_connections = 8;  // pool size (PostgreSQL), opened on demand
   // Consulted at begin, statement and commit (fault.h); null in production.
   std::shared_ptr<FaultInjector> faults;
+  // SQLite: the database file's name in the data folder (the audit log has its own,
+  // kAuditDbFile; open.h). Ignored by PostgreSQL.
+  std::string sqlite_file = "charter.db";
 };
 
 class Store {

@@ -3,10 +3,10 @@
 // Every mutating vault operation (create, record event, rectify, update, erase, key
 // initialisation, rotation steps) builds one Change and hands it to Vault's single
 // `commit_change()` (vault.cc) INSIDE its write transaction, just before commit. That is the one
-// place where the audit log (DESIGN.md section 6) will be called: the audit entry is written in
-// the same transaction, so if it cannot be written the operation fails and nothing is stored
-// (fail closed). Until the audit module exists, a ChangeSink may be installed (tests record the
-// changes; the server may count them).
+// place where the audit log (DESIGN.md section 6) is called: trail::Trail (src/trail) appends the
+// audit entries and waits until they are durable while the transaction is open, so if they
+// cannot be written the operation fails and nothing is stored (fail closed). Tests may install
+// another ChangeSink to record the changes.
 //
 // A Change carries ids, field and class names, counts and the policy version: never a value,
 // digest or key (no personal data in clear, DESIGN.md section 6).

@@ -254,9 +254,12 @@ Status KeyService::load(store::Transaction& tx) {
       ring->ring.unwrap(root_wrapped, crypto::system_key_ad(kSystemRoot, kSystemRootVersion)));
   CHARTER_TRY(crypto::SecretKey blind_root,
               crypto::derive_subkey(root, crypto::kKdfContextBlindIndex, 1));
+  CHARTER_TRY(crypto::SecretKey pseudo,
+              crypto::derive_subkey(root, crypto::kKdfContextPseudonym, 1));
   {
     std::lock_guard lock(index_mu_);
     blind_root_.emplace(std::move(blind_root));
+    pseudonym_key_.emplace(std::move(pseudo));
   }
   set_ring(std::move(ring));
   return ok_status();
@@ -354,6 +357,12 @@ Result<const crypto::BlindIndexKey*> KeyService::blind_index_key(std::string_vie
   const crypto::BlindIndexKey* ptr = owned.get();
   index_keys_.emplace(std::string(field), std::move(owned));
   return ptr;
+}
+
+Result<crypto::SecretKey> KeyService::pseudonym_key() const {
+  std::lock_guard lock(index_mu_);
+  if (!pseudonym_key_) return make_error(Errc::kFailedPrecondition, "keys are not loaded");
+  return pseudonym_key_->clone();
 }
 
 Status KeyService::refresh() {

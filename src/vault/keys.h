@@ -121,6 +121,9 @@ class KeyService {
 
   // The blind-index key of a field (derived from the system root; cached).
   Result<const crypto::BlindIndexKey*> blind_index_key(std::string_view field);
+  // The audit pseudonym key (crypto/kdf.h context "chpseudo", id 1, of the system root; see
+  // crypto/pseudonym.h): a copy, for the audit trail. kFailedPrecondition if keys are not loaded.
+  Result<crypto::SecretKey> pseudonym_key() const;
 
   // In a write transaction about to wrap new keys: the ring whose current epoch is the store's
   // current epoch (reloading the key folder if another process started an epoch). On
@@ -168,8 +171,9 @@ class KeyService {
   std::shared_ptr<const EpochRing> ring_;
   std::mutex rotate_mu_;  // one rotation (epoch or master) at a time; taken before refresh_mu_
   mutable std::mutex refresh_mu_;  // one reload of the ring at a time
-  std::mutex index_mu_;
+  mutable std::mutex index_mu_;
   std::optional<crypto::SecretKey> blind_root_;
+  std::optional<crypto::SecretKey> pseudonym_key_;  // index_mu_
   std::map<std::string, std::unique_ptr<crypto::BlindIndexKey>, std::less<>> index_keys_;
 };
 

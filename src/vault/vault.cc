@@ -72,8 +72,9 @@ Status Vault::commit_change(store::Transaction& tx, Change change) {
 
 Status Vault::commit_change(const policy::Policy& policy, const VaultOptions& options,
                             store::Transaction& tx, Change change) {
-  // Audit: the entry for `change` is appended here, in `tx`, when the audit module lands; a
-  // failure returns its error and the caller's transaction rolls back (fail closed).
+  // Audit: the sink (trail::Trail in the server and the CLI) appends the entries for `change`
+  // and waits until they are durable; a failure returns its error and the caller's transaction
+  // rolls back (fail closed).
   change.policy_version = policy.version;
   if (options.sink) CHARTER_TRY_STATUS(options.sink->record(tx, change));
   return ok_status();
