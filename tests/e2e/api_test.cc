@@ -649,5 +649,74 @@ TEST(FirstDpo, PrintedOnceOnStdoutNeverInTheLog) {
   std::filesystem::remove_all(keep);
 }
 
+// Two servers on one PostgreSQL database act as one system: what one writes, the other serves.
+TEST(TwoServers, OnePostgresDatabaseServesConsistentWrites) {
+  if (!store::test_pg_url()) GTEST_SKIP() << "CHARTER_TEST_PG_URL is not set";
+  auto pg = store::TestStore::make(store::Backend::kPostgres);
+  ASSERT_TRUE(pg.ok()) << pg.error().to_string();
+  // One key folder for both (the epoch keys are per deployment, never in the database).
+  const std::string keep = make_temp_dir();
+  const std::vector<std::string> args = {"--database",   (*pg)->target(),    "--data",
+                                         keep + "/data", "--rate-anonymous", "1000"};
+  ServerProcess a(args);
+  ASSERT_TRUE(a.started()) << a.log();
+  std::string email, password;
+  std::regex dpo_line("First DPO account .*: e-mail ([^ ,]+), password ([A-Za-z0-9]+) .*");
+  for (int i = 0; i < 4 && password.empty(); ++i) {
+    std::string line = a.read_line();
+    std::smatch m;
+    if (std::regex_match(line, m, dpo_line)) {
+      email = m[1];
+      password = m[2];
+    }
+  }
+  ASSERT_FALSE(password.empty());
+  ServerProcess b(args);
+  ASSERT_TRUE(b.started()) << b.log();
+  EXPECT_EQ(b.read_line(std::chrono::milliseconds(1000)).find("First DPO"), std::string::npos);
+
+  // A session opened on A works on B (sessions live in the database).
+  Caller dpo = login(a.port(), email, password);
+  ASSERT_FALSE(dpo.cookie.empty());
+  EXPECT_EQ(call(b.port(), "GET", "/v1/session", dpo).status, 200);
+  auto svc = call(b.port(), "POST", "/v1/services", dpo,
+                  {{"name", "two-servers"}, {"purposes", {"prospecting"}}});
+  ASSERT_EQ(svc.status, 201) << svc.body.dump();
+  auto tok = call(a.port(), "POST", "/v1/services/" + svc.body["id"].get<std::string>() + "/tokens",
+                  dpo, json::object());
+  ASSERT_EQ(tok.status, 201);
+  Caller service{tok.body["token"], "", ""};
+
+  // Writes alternate between the servers; each sees the other's.
+  auto created = call(a.port(), "POST", "/v1/subjects", service,
+                      {{"purposes", {"prospecting"}}, {"fields", {{"email", "two@example.net"}}}});
+  ASSERT_EQ(created.status, 201) << created.body.dump();
+  std::string id = created.body["id"];
+  EXPECT_EQ(call(b.port(), "POST", "/v1/subjects/lookup", service, {{"email", "two@example.net"}})
+                .body["subject_ids"],
+            json::array({id}));
+  EXPECT_EQ(call(b.port(), "POST", "/v1/subjects/" + id + "/consents", service,
+                 {{"purpose", "prospecting"}, {"action", "give"}, {"channel", "api"}})
+                .status,
+            201);
+  EXPECT_EQ(call(a.port(), "POST", "/v1/subjects/" + id + "/consents", service,
+                 {{"purpose", "prospecting"}, {"action", "withdraw"}, {"channel", "api"}})
+                .status,
+            201);
+  auto state = call(b.port(), "GET", "/v1/subjects/" + id + "/consents", service);
+  EXPECT_EQ(state.body["purposes"]["prospecting"]["status"], "withdrawn");
+  EXPECT_EQ(call(a.port(), "GET", "/v1/subjects/" + id + "/consents/history", service)
+                .body["events"]
+                .size(),
+            2u);
+  // A token revoked through B is refused by A at once.
+  EXPECT_EQ(call(b.port(), "DELETE", "/v1/tokens/" + tok.body["id"].get<std::string>(), dpo).status,
+            204);
+  EXPECT_EQ(call(a.port(), "GET", "/v1/subjects/" + id + "/consents", service).status, 401);
+  EXPECT_EQ(a.stop(), 0);
+  EXPECT_EQ(b.stop(), 0);
+  std::filesystem::remove_all(keep);
+}
+
 }  // namespace
 }  // namespace charter::testing
