@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The run command (README): installs what is needed, builds Charter (release), checks the
 # default Oxemis policy, renders the charter and the register into ./data, and starts the server
-# on the embedded SQLite store in ./data (Ctrl-C or SIGTERM stops it gracefully).
+# on the embedded SQLite store in ./data (Ctrl-C or SIGTERM stops it gracefully). On the first
+# start the server initialises the vault keys (./data/keys/master.key, mode 0600: back it up) and
+# creates the first DPO account, whose e-mail and password it prints once, here, on stdout.
 # CHARTER_LISTEN overrides the address (default 127.0.0.1:8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +20,5 @@ $bin policy ropa policies/oxemis.yaml --format csv > data/register.csv
 listen=${CHARTER_LISTEN:-127.0.0.1:8080}
 echo "Charter: the charter is rendered in $PWD/data/charter.fr.html (and .en.html), the register"
 echo "         in $PWD/data/register.csv; the API is described at http://$listen/v1/openapi.json"
+echo "         (first start: note the DPO account printed below; it is shown only once)"
 exec $bin serve --policy policies/oxemis.yaml --data data --listen "$listen"

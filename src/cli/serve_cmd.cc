@@ -11,6 +11,8 @@
 
 #include "cli/areas.h"
 #include "cli/common.h"
+#include "cli/serve_state.h"
+#include "cli/vault_cli.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "http/api.h"
@@ -24,7 +26,7 @@ namespace charter::cli {
 namespace {
 
 struct ServeOptions {
-  StoreOptions store;
+  VaultOptions vault;
   std::string listen = "127.0.0.1:8080";
   std::string tls_cert, tls_key;
   int threads = 0;
@@ -98,7 +100,7 @@ void setup_logging(const std::string& level) {
 }
 
 int serve(const ServeOptions& o) {
-  auto loaded = policy::check_policy_file(o.store.policy);
+  auto loaded = policy::check_policy_file(o.vault.store.policy);
   if (!loaded.policy) {
     for (auto& issue : loaded.issues) std::fprintf(stderr, "%s\n", issue.to_string().c_str());
     std::fprintf(stderr, "charter: %zu problem(s); the policy is not valid; not starting\n",
@@ -115,12 +117,13 @@ int serve(const ServeOptions& o) {
 
   SystemClock clock;
   SystemRandom random;
-  auto store = store::open_store(o.store.database.empty() ? o.store.data : o.store.database);
-  if (!store) return fail(store.error());
+  auto state = open_serve_state(o.vault, policy, clock, random);
+  if (!state) return fail(state.error());
 
   http::ApiContext context;
   context.policy = policy;
-  context.gpc_last_update = policy_date(o.store.policy, clock);
+  context.gpc_last_update = policy_date(o.vault.store.policy, clock);
+  (*state)->wire(context, clock);
   auto api = http::build_api(context);
   if (!api) return fail(api.error());
 
@@ -151,12 +154,16 @@ int serve(const ServeOptions& o) {
                  options.limits.max_connections, nofile.rlim_cur);
   }
 
-  auto server = http::Server::create(
-      options, http::ServerDeps{(*api)->router, *(*api)->http_metrics, clock, random, nullptr});
+  auto server =
+      http::Server::create(options, http::ServerDeps{(*api)->router, *(*api)->http_metrics, clock,
+                                                     random, (*state)->authenticator.get()});
   if (!server) return fail(server.error());
   std::printf("Charter listening on %s (policy %s, store %s)\n", (*server)->url().c_str(),
               policy::short_version(policy->version).c_str(),
-              std::string(store::backend_name((*store)->backend())).c_str());
+              std::string(store::backend_name((*state)->store->backend())).c_str());
+  // Printed once, on stdout only (the first DPO's password is never logged).
+  for (const auto& notice : (*state)->notices) std::printf("%s\n", notice.c_str());
+  (*state)->notices.clear();
   std::fflush(stdout);
   (*server)->run();
   spdlog::default_logger()->flush();
@@ -169,7 +176,7 @@ int serve(const ServeOptions& o) {
 void register_serve_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<ServeOptions>();
   CLI::App* cmd = app.add_subcommand("serve", "Run the HTTP API server");
-  add_store_options(cmd, o->store);
+  add_vault_options(cmd, o->vault);
   cmd->add_option("--listen", o->listen, "Address and port, HOST:PORT (port 0: any free port)")
       ->capture_default_str();
   cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate chain: serve HTTPS");

@@ -10,22 +10,53 @@
 // Server that serves it; it is immutable once built (thread safe).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "audit/log_store.h"
+#include "audit/prover.h"
+#include "consent/ledger.h"
+#include "consent/objection.h"
+#include "consent/restriction.h"
+#include "core/clock.h"
 #include "core/result.h"
 #include "http/http_metrics.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "http/session_store.h"
 #include "policy/model.h"
+#include "staff/registry.h"
+#include "staff/services.h"
+#include "vault/vault.h"
 
 namespace charter::http {
 
 inline constexpr std::string_view kCharterVersion = "0.1.0";
 
+// What the handlers use. Only `policy` is required; each group of capability routes is added
+// when what it needs is set (tests of the server core build the API with the policy alone).
+// Pointers are borrowed: they must outlive the Api.
 struct ApiContext {
   std::shared_ptr<const policy::Policy> policy;
   std::string gpc_last_update;  // "YYYY-MM-DD": when the policy in force was last changed
+  const Clock* clock = nullptr;
+
+  // Authentication routes (POST/GET/DELETE /v1/session): staff + sessions.
+  staff::StaffRegistry* staff = nullptr;
+  staff::ServiceRegistry* services = nullptr;
+  SessionStore* sessions = nullptr;
+  // Subjects and events.
+  vault::Vault* vault = nullptr;
+  // Consent, objection, restriction (need the vault too, to refuse unknown subjects).
+  consent::ConsentLedger* ledger = nullptr;
+  consent::Objections* objections = nullptr;
+  consent::Restrictions* restrictions = nullptr;
+  // Audit: tree heads and proofs; the access history also needs `pseudonym` (the audit trail's
+  // keyed pseudonym of a subject id).
+  audit::LogStore* audit_log = nullptr;
+  audit::Prover* prover = nullptr;
+  std::function<Result<std::string>(std::string_view subject_id)> pseudonym;
 };
 
 struct Api {

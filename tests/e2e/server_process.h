@@ -85,6 +85,22 @@ class ServerProcess {
 
   void signal(int sig) { kill(pid_, sig); }
 
+  // The next line the server printed on stdout after the banner (notices such as the first DPO
+  // credential); "" on timeout or when stdout closed.
+  std::string read_line(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string line;
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd p{out_fd_, POLLIN, 0};
+      if (poll(&p, 1, 50) <= 0) continue;
+      char c;
+      if (read(out_fd_, &c, 1) <= 0) return line;
+      if (c == '\n') return line;
+      line += c;
+    }
+    return line;
+  }
+
   // Waits for the process to end; its exit code, or -signal, or -1000 on timeout.
   int wait(std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
     if (exited_) return status_;

@@ -1,0 +1,137 @@
+#include "cli/serve_state.h"
+
+#include <array>
+#include <cstdlib>
+#include <filesystem>
+
+#include "crypto/encoding.h"
+#include "crypto/key_source.h"
+#include "crypto/secret_file.h"
+#include "store/open.h"
+#include "vault/schema.h"
+
+namespace charter::cli {
+namespace {
+
+// Initialises the vault's keys as `charter keys init` does; returns the notice to print.
+Result<std::string> initialise_keys(const VaultOptions& opts, store::Store& store,
+                                    const policy::Policy& policy, const Clock& clock,
+                                    Random& random) {
+  const vault::MasterKeySource source = master_source(opts);
+  const std::string key_dir = vault::key_dir_of(opts.store.data);
+  const char* env = std::getenv(source.env_var.c_str());
+  std::string created;
+  Result<crypto::MasterKey> master = make_error(Errc::kInternal, "no master key");
+  if (opts.key_file.empty() && env && *env) {
+    master = crypto::load_key_env(source.env_var, 1);
+  } else {
+    const std::string path = opts.key_file.empty() ? source.default_file : opts.key_file;
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) {
+      master = crypto::load_key_file(path, 1);
+    } else {
+      auto parent = std::filesystem::path(path).parent_path();
+      if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
+        std::filesystem::create_directories(parent, ec);
+        std::filesystem::permissions(parent, std::filesystem::perms::owner_all, ec);
+      }
+      master = crypto::create_key_file(path, 1, random);
+      if (master.ok()) created = path;
+    }
+  }
+  if (!master) return std::move(master).error();
+  Status st = vault::Vault::initialize_keys(store, policy, key_dir, *master, clock, random);
+  if (!st) {
+    if (!created.empty()) {
+      Status gone = crypto::destroy_secret_file(created);
+      (void)gone;
+    }
+    // Another server initialised them meanwhile: use its keys.
+    if (st.error().code == Errc::kAlreadyExists) return std::string();
+    return std::move(st).error();
+  }
+  return "Vault keys initialised (epoch 1 in " + key_dir +
+         "); master key: " + (created.empty() ? source.describe() : created + " (mode 0600)") +
+         ". Back it up apart from the data.";
+}
+
+std::string random_password(Random& random) {
+  std::array<std::uint8_t, 15> raw{};
+  random.fill(raw);
+  return crypto::to_base32(raw);  // 24 characters, 120 bits
+}
+
+Result<std::string> first_dpo(staff::StaffRegistry& staff, const policy::Policy& policy,
+                              Random& random) {
+  CHARTER_TRY(auto members, staff.list());
+  if (!members.empty()) return std::string();
+  staff::NewMember m;
+  m.display_name = "Data protection officer";
+  m.email = policy.controller.dpo_email.empty() ? "dpo@localhost.localdomain"
+                                                : policy.controller.dpo_email;
+  m.roles = {"dpo"};
+  auto added = staff.add(m);
+  if (!added) {
+    if (added.error().code == Errc::kAlreadyExists) return std::string();  // another server
+    return std::move(added).error();
+  }
+  const std::string password = random_password(random);
+  CHARTER_TRY_STATUS(staff.set_password(added->id, password));
+  return "First DPO account (shown once, never logged): e-mail " + m.email + ", password " +
+         password + " (log in with POST /v1/session; change it with PUT /v1/session/password)";
+}
+
+}  // namespace
+
+void ServeState::wire(http::ApiContext& c, const Clock& clock) const {
+  c.clock = &clock;
+  c.staff = staff.get();
+  c.services = services.get();
+  c.sessions = sessions.get();
+  c.vault = vault.get();
+  c.ledger = ledger.get();
+  c.objections = objections.get();
+  c.restrictions = restrictions.get();
+  c.audit_log = audit_log.get();
+  c.prover = prover.get();
+}
+
+Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
+                                                     std::shared_ptr<const policy::Policy> policy,
+                                                     const Clock& clock, Random& random) {
+  auto s = std::make_unique<ServeState>();
+  CHARTER_TRY(s->store, store::open_store(store_target(opts.store)));
+  store::Store& db = *s->store;
+
+  CHARTER_TRY_STATUS(vault::migrate_vault(db, clock));
+  CHARTER_TRY(bool initialised, vault::KeyService::initialized(db));
+  if (!initialised) {
+    CHARTER_TRY(auto notice, initialise_keys(opts, db, *policy, clock, random));
+    if (!notice.empty()) s->notices.push_back(std::move(notice));
+  }
+  CHARTER_TRY(std::uint32_t version, vault::KeyService::master_version(db));
+  CHARTER_TRY(crypto::MasterKey master, vault::load_master_key(master_source(opts), version));
+  CHARTER_TRY(crypto::MasterKey ring_key, vault::load_master_key(master_source(opts), version));
+  CHARTER_TRY(auto keys, vault::KeyService::open(db, vault::key_dir_of(opts.store.data),
+                                                 std::move(master), clock, random));
+  CHARTER_TRY(s->vault, vault::Vault::open(db, *policy, std::move(keys), clock, random));
+  s->ring = std::make_unique<crypto::KeyRing>();
+  CHARTER_TRY_STATUS(s->ring->add(std::move(ring_key)));
+
+  CHARTER_TRY(s->staff, staff::StaffRegistry::open(db, policy, clock, random, *s->ring));
+  CHARTER_TRY(s->services, staff::ServiceRegistry::open(db, policy, clock, random));
+  CHARTER_TRY(s->sessions, http::SessionStore::open(db, clock, random));
+  CHARTER_TRY(s->ledger, consent::ConsentLedger::open(db, policy, clock, random, *s->ring));
+  s->objections = std::make_unique<consent::Objections>(*s->ledger);
+  s->restrictions = std::make_unique<consent::Restrictions>(*s->ledger);
+  CHARTER_TRY(s->audit_log, audit::DbLogStore::open(db, clock));
+  s->prover = std::make_unique<audit::Prover>(*s->audit_log);
+  s->authenticator =
+      std::make_unique<http::CharterAuthenticator>(*s->staff, *s->services, *s->sessions);
+
+  CHARTER_TRY(auto dpo, first_dpo(*s->staff, *policy, random));
+  if (!dpo.empty()) s->notices.push_back(std::move(dpo));
+  return s;
+}
+
+}  // namespace charter::cli

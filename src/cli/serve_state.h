@@ -1,0 +1,66 @@
+// What `charter serve` opens behind the API, in dependency order, owned together: the store,
+// the vault (its keys initialised on first start), the staff and service registries, console
+// sessions, the consent ledger with objections and restrictions, the audit log (read side:
+// tree heads and proofs), and the production Authenticator.
+//
+// Master key (docs/VAULT.md "Master key sources"): --key-file, else $CHARTER_MASTER_KEY, else
+// <data>/keys/master.key. On a store whose vault keys are not initialised, serve initialises
+// them like `charter keys init` (creating <data>/keys/master.key, mode 0600, when no key was
+// given) and says so in `notices`. The staff and consent keys are wrapped under the same master
+// key (as `charter staff` and `charter consent` do with --key-file).
+//
+// First DPO: when the store has no staff member, a member with the role "dpo" is created with
+// the policy's DPO e-mail and a random password; `notices` carries the e-mail and the password,
+// which the caller prints once on stdout (never in logs). Two servers starting at once on one
+// PostgreSQL create one DPO (the e-mail is unique; the loser prints nothing).
+//
+// Errors: the store's, the key source's, the registries'. Thread safety: built once at start.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audit/db_log_store.h"
+#include "audit/prover.h"
+#include "cli/vault_cli.h"
+#include "consent/ledger.h"
+#include "consent/objection.h"
+#include "consent/restriction.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "crypto/key_ring.h"
+#include "http/api.h"
+#include "http/charter_authenticator.h"
+#include "http/session_store.h"
+#include "staff/registry.h"
+#include "staff/services.h"
+#include "store/store.h"
+#include "vault/vault.h"
+
+namespace charter::cli {
+
+struct ServeState {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<vault::Vault> vault;
+  std::unique_ptr<crypto::KeyRing> ring;  // master key: staff and consent keys
+  std::unique_ptr<staff::StaffRegistry> staff;
+  std::unique_ptr<staff::ServiceRegistry> services;
+  std::unique_ptr<http::SessionStore> sessions;
+  std::unique_ptr<consent::ConsentLedger> ledger;
+  std::unique_ptr<consent::Objections> objections;
+  std::unique_ptr<consent::Restrictions> restrictions;
+  std::unique_ptr<audit::DbLogStore> audit_log;
+  std::unique_ptr<audit::Prover> prover;
+  std::unique_ptr<http::CharterAuthenticator> authenticator;
+  std::vector<std::string> notices;  // lines for stdout, printed once
+
+  // Fills the capability part of an ApiContext.
+  void wire(http::ApiContext& context, const Clock& clock) const;
+};
+
+Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& options,
+                                                     std::shared_ptr<const policy::Policy> policy,
+                                                     const Clock& clock, Random& random);
+
+}  // namespace charter::cli

@@ -1,0 +1,24 @@
+// The capability routes under /v1 (docs/HTTP.md "Routes"), one file per area; build_api() adds
+// each group when the ApiContext holds what it needs.
+//   session_routes.cc  POST/GET/DELETE /v1/session, PUT /v1/session/password
+//   staff_routes.cc    /v1/staff..., /v1/services..., /v1/tokens/{id} (DPO only)
+//   subject_routes.cc  /v1/subjects (create, lookup, rectify, erase), events
+//   consent_routes.cc  consent, objection, restriction of a subject
+//   audit_routes.cc    /v1/audit/... tree head, proofs; a subject's access history
+// Who may call what: http/roles.h.
+// Errors: kInvalidArgument from Router::add (a bug caught at start).
+#pragma once
+
+#include "core/result.h"
+#include "http/api.h"
+#include "http/router.h"
+
+namespace charter::http {
+
+Status add_session_routes(Router& router, const ApiContext& ctx);
+Status add_staff_routes(Router& router, const ApiContext& ctx);
+Status add_subject_routes(Router& router, const ApiContext& ctx);
+Status add_consent_routes(Router& router, const ApiContext& ctx);
+Status add_audit_routes(Router& router, const ApiContext& ctx);
+
+}  // namespace charter::http
