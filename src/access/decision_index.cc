@@ -637,7 +637,8 @@ Status DecisionIndex::lookup(KeyKind kind, std::span<const Key> keys, const Bulk
             stale_slots.push_back(other);
             return false;
           }
-          if (std::string_view(r) == reason::kAllowed) r = plan.evaluate(m.read(other, ccol, ocol), now);
+          if (std::string_view(r) == reason::kAllowed)
+            r = plan.evaluate(m.read(other, ccol, ocol), now);
         }
       }
     }
