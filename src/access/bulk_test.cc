@@ -42,25 +42,30 @@ TEST_P(BulkTest, BuiltFromTheStoreAndAnsweredByAddressOrId) {
   ASSERT_OK(ledger_->give(a, "prospecting", via("privacy_center")));
   ASSERT_OK(ledger_->give(c, "prospecting", via("privacy_center")));
   ASSERT_OK(objections_->object(c, "prospecting", "privacy_center"));
+  std::string d = create("dan@example.fr", Relationship::kProspect);
+  ASSERT_OK(ledger_->give(d, "prospecting", via("privacy_center")));
+  ASSERT_OK(
+      restrictions_->place(d, consent::RestrictionGround::kAccuracyContested, "privacy_center"));
   open_all(/*with_index=*/true);
-  EXPECT_EQ(stats_.subjects, 3u);
-  EXPECT_EQ(stats_.with_email, 3u);
+  EXPECT_EQ(stats_.subjects, 4u);
+  EXPECT_EQ(stats_.with_email, 4u);
 
   auto answers =
       ask({"alice@example.fr", "  Bob@Example.FR\r", "carol@example.fr", "nobody@example.fr",
-           "not an address", a, "", b, "sub_0000000000000000000000000g"});
-  ASSERT_EQ(answers.size(), 8u);  // the blank line is skipped
-  EXPECT_EQ(reasons(answers), (std::vector<std::string>{
-                                  reason::kAllowed, reason::kConsentMissing, reason::kObjection,
-                                  reason::kUnknownSubject, reason::kInvalidInput, reason::kAllowed,
-                                  reason::kConsentMissing, reason::kUnknownSubject}));
+           "not an address", a, "", b, "sub_0000000000000000000000000g", "dan@example.fr"});
+  ASSERT_EQ(answers.size(), 9u);  // the blank line is skipped
+  EXPECT_EQ(reasons(answers),
+            (std::vector<std::string>{reason::kAllowed, reason::kConsentMissing, reason::kObjection,
+                                      reason::kUnknownSubject, reason::kInvalidInput,
+                                      reason::kAllowed, reason::kConsentMissing,
+                                      reason::kUnknownSubject, reason::kSubjectRestricted}));
   EXPECT_TRUE(answers[0].allowed);
   EXPECT_FALSE(answers[1].allowed);
 
   // One record for the whole request, with the counts; none per subject.
   auto bulks = log_.bulks();
   ASSERT_EQ(bulks.size(), 1u);
-  EXPECT_EQ(bulks[0].asked, 8u);
+  EXPECT_EQ(bulks[0].asked, 9u);
   EXPECT_EQ(bulks[0].allowed, 2u);
   EXPECT_EQ(bulks[0].purpose, "prospecting");
   EXPECT_EQ(bulks[0].actor, "svc_mailer");

@@ -94,8 +94,8 @@ TEST_P(ServiceTest, RefusedActorLearnsNothingAboutTheSubject) {
 
   // Training expired (P1Y) as the clock moves on; a suspended member; a service not bound.
   clock_.advance(std::chrono::hours(24 * 400));
-  ASSERT_OK_AND_ASSIGN(
-      auto d, service_->decide(sales(date_of(testing::at("2026-03-01T00:00:00Z"))), id, prospecting()));
+  ASSERT_OK_AND_ASSIGN(auto d, service_->decide(sales(date_of(testing::at("2026-03-01T00:00:00Z"))),
+                                                id, prospecting()));
   EXPECT_EQ(d.reasons[0], reason::kTrainingExpired);
   staff::Identity suspended = sales();
   suspended.suspended = true;

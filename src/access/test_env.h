@@ -155,7 +155,8 @@ class AccessFixture : public ::testing::TestWithParam<store::Backend> {
       s.purposes = {"commercial_relationship", "prospecting"};
       s.contract_start = clock_.now() - std::chrono::hours(24 * 30);
       s.contract_end = contract_end;
-      s.fields = {{"last_name", "Martin"}, {"postal_address", "1 rue de la Paix"}, {"email", email}};
+      s.fields = {
+          {"last_name", "Martin"}, {"postal_address", "1 rue de la Paix"}, {"email", email}};
     }
     auto id = vault_->create_subject(s);
     EXPECT_TRUE(id.ok()) << id.error().to_string();
