@@ -9,7 +9,6 @@
 
 #include <map>
 #include <memory>
-#include <regex>
 #include <set>
 
 #include "e2e/api_client.h"
@@ -41,6 +40,18 @@ struct Env {
 std::map<std::string, std::unique_ptr<Env>>& envs() {
   static std::map<std::string, std::unique_ptr<Env>> m;
   return m;
+}
+
+// "First DPO account (...): e-mail E, password P (...)" -> E and P; false for other lines.
+bool parse_dpo_line(const std::string& line, std::string& email, std::string& password) {
+  if (line.rfind("First DPO account", 0) != 0) return false;
+  auto e = line.find("e-mail ");
+  auto p = line.find(", password ");
+  if (e == std::string::npos || p == std::string::npos) return false;
+  email = line.substr(e + 7, p - e - 7);
+  auto start = p + 11;
+  password = line.substr(start, line.find(' ', start) - start);
+  return !email.empty() && !password.empty();
 }
 
 // "charter_session=VALUE; Path=/; ..." -> VALUE
@@ -81,14 +92,8 @@ class Api : public ::testing::TestWithParam<std::string> {
       ASSERT_TRUE(env->server->started()) << env->server->log();
       if (env->store_target.empty()) env->store_target = env->server->dir() + "/data";
       // Notices after the banner: vault keys initialised, then the first DPO.
-      std::regex dpo_line("First DPO account .*: e-mail ([^ ,]+), password ([A-Za-z0-9]+) .*");
       for (int i = 0; i < 4 && env->dpo_password.empty(); ++i) {
-        std::string line = env->server->read_line();
-        std::smatch m;
-        if (std::regex_match(line, m, dpo_line)) {
-          env->dpo_email = m[1];
-          env->dpo_password = m[2];
-        }
+        parse_dpo_line(env->server->read_line(), env->dpo_email, env->dpo_password);
       }
       ASSERT_FALSE(env->dpo_password.empty()) << "no first DPO credential on stdout";
       env->dpo = login(env->port(), env->dpo_email, env->dpo_password);
@@ -668,15 +673,7 @@ TEST(TwoServers, OnePostgresDatabaseServesConsistentWrites) {
   ServerProcess a(args);
   ASSERT_TRUE(a.started()) << a.log();
   std::string email, password;
-  std::regex dpo_line("First DPO account .*: e-mail ([^ ,]+), password ([A-Za-z0-9]+) .*");
-  for (int i = 0; i < 4 && password.empty(); ++i) {
-    std::string line = a.read_line();
-    std::smatch m;
-    if (std::regex_match(line, m, dpo_line)) {
-      email = m[1];
-      password = m[2];
-    }
-  }
+  for (int i = 0; i < 4 && password.empty(); ++i) parse_dpo_line(a.read_line(), email, password);
   ASSERT_FALSE(password.empty());
   ServerProcess b(args);
   ASSERT_TRUE(b.started()) << b.log();
