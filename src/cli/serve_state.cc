@@ -16,7 +16,7 @@ namespace {
 // Initialises the vault's keys as `charter keys init` does; returns the notice to print.
 Result<std::string> initialise_keys(const VaultOptions& opts, store::Store& store,
                                     const policy::Policy& policy, const Clock& clock,
-                                    Random& random) {
+                                    Random& random, trail::Trail& trail) {
   const vault::MasterKeySource source = master_source(opts);
   const std::string key_dir = vault::key_dir_of(opts.store.data);
   const char* env = std::getenv(source.env_var.c_str());
@@ -40,7 +40,10 @@ Result<std::string> initialise_keys(const VaultOptions& opts, store::Store& stor
     }
   }
   if (!master) return std::move(master).error();
-  Status st = vault::Vault::initialize_keys(store, policy, key_dir, *master, clock, random);
+  vault::VaultOptions audited;
+  audited.sink = &trail;
+  Status st =
+      vault::Vault::initialize_keys(store, policy, key_dir, *master, clock, random, audited);
   if (!st) {
     if (!created.empty()) {
       Status gone = crypto::destroy_secret_file(created);
@@ -83,6 +86,23 @@ Result<std::string> first_dpo(staff::StaffRegistry& staff, const policy::Policy&
 
 }  // namespace
 
+// The audit actor of an authenticated request: a staff member by id and the role they act in
+// (the DPO role when they hold it, else their first role), a service by its id.
+audit::Actor audit_actor(const http::Principal& p) {
+  audit::Actor a;
+  a.id = p.id;
+  if (p.kind == http::Principal::Kind::kStaff) {
+    a.kind = audit::ActorKind::kStaff;
+    a.role = p.roles.empty() ? "staff" : p.roles.front();
+    for (const auto& r : p.roles) {
+      if (r == "dpo") a.role = r;
+    }
+  } else {
+    a.kind = audit::ActorKind::kService;
+  }
+  return a;
+}
+
 void ServeState::wire(http::ApiContext& c, const Clock& clock) const {
   c.clock = &clock;
   c.staff = staff.get();
@@ -92,8 +112,18 @@ void ServeState::wire(http::ApiContext& c, const Clock& clock) const {
   c.ledger = ledger.get();
   c.objections = objections.get();
   c.restrictions = restrictions.get();
-  c.audit_log = audit_log.get();
+  c.audit_log = &trail->log();
   c.prover = prover.get();
+  trail::Trail* t = trail.get();
+  c.pseudonym = [t](std::string_view subject_id) { return t->pseudonym(subject_id); };
+  c.access = access.get();
+  c.index = index.get();
+  c.decision_log = t;
+  c.around = [](http::Request& req, const http::Handler& handler) -> Result<http::Response> {
+    if (!req.principal) return handler(req);
+    trail::Trail::ActorScope scope(audit_actor(*req.principal), req.id);
+    return handler(req);
+  };
 }
 
 Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
@@ -103,10 +133,16 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   CHARTER_TRY(s->store, store::open_store(store_target(opts.store)));
   store::Store& db = *s->store;
 
+  CHARTER_TRY(s->audit_db, store::open_audit_store(store_target(opts.store)));
+  trail::TrailOptions to;
+  to.policy = policy.get();
+  CHARTER_TRY(s->trail, trail::Trail::open(*s->audit_db, vault::key_dir_of(opts.store.data), clock,
+                                           random, to));
+
   CHARTER_TRY_STATUS(vault::migrate_vault(db, clock));
   CHARTER_TRY(bool initialised, vault::KeyService::initialized(db));
   if (!initialised) {
-    CHARTER_TRY(auto notice, initialise_keys(opts, db, *policy, clock, random));
+    CHARTER_TRY(auto notice, initialise_keys(opts, db, *policy, clock, random, *s->trail));
     if (!notice.empty()) s->notices.push_back(std::move(notice));
   }
   CHARTER_TRY(std::uint32_t version, vault::KeyService::master_version(db));
@@ -114,18 +150,30 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   CHARTER_TRY(crypto::MasterKey ring_key, vault::load_master_key(master_source(opts), version));
   CHARTER_TRY(auto keys, vault::KeyService::open(db, vault::key_dir_of(opts.store.data),
                                                  std::move(master), clock, random));
-  CHARTER_TRY(s->vault, vault::Vault::open(db, *policy, std::move(keys), clock, random));
+  s->index = std::make_unique<access::DecisionIndex>(*policy);
+  vault::VaultOptions vo;
+  vo.sink = s->trail.get();
+  vo.on_commit = s->index->vault_observer();
+  CHARTER_TRY(s->vault, vault::Vault::open(db, *policy, std::move(keys), clock, random, vo));
+  CHARTER_TRY_STATUS(s->trail->attach(s->vault->keys()));
   s->ring = std::make_unique<crypto::KeyRing>();
   CHARTER_TRY_STATUS(s->ring->add(std::move(ring_key)));
 
-  CHARTER_TRY(s->staff, staff::StaffRegistry::open(db, policy, clock, random, *s->ring));
-  CHARTER_TRY(s->services, staff::ServiceRegistry::open(db, policy, clock, random));
+  staff::RegistryOptions ro;
+  ro.audit = s->trail.get();
+  CHARTER_TRY(s->staff, staff::StaffRegistry::open(db, policy, clock, random, *s->ring, ro));
+  CHARTER_TRY(s->services, staff::ServiceRegistry::open(db, policy, clock, random, s->trail.get()));
   CHARTER_TRY(s->sessions, http::SessionStore::open(db, clock, random));
-  CHARTER_TRY(s->ledger, consent::ConsentLedger::open(db, policy, clock, random, *s->ring));
+  consent::LedgerOptions lo;
+  lo.audit = s->trail.get();
+  lo.on_change = s->index->consent_observer();
+  CHARTER_TRY(s->ledger, consent::ConsentLedger::open(db, policy, clock, random, *s->ring, lo));
   s->objections = std::make_unique<consent::Objections>(*s->ledger);
   s->restrictions = std::make_unique<consent::Restrictions>(*s->ledger);
-  CHARTER_TRY(s->audit_log, audit::DbLogStore::open(db, clock));
-  s->prover = std::make_unique<audit::Prover>(*s->audit_log);
+  s->facts = std::make_unique<access::FactSource>(*s->vault, *s->ledger);
+  CHARTER_TRY(s->index_stats, s->index->load(*s->facts));
+  s->access = std::make_unique<access::AccessService>(*s->facts, *s->trail, clock);
+  s->prover = std::make_unique<audit::Prover>(s->trail->log());
   s->authenticator =
       std::make_unique<http::CharterAuthenticator>(*s->staff, *s->services, *s->sessions);
 

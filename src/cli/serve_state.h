@@ -1,7 +1,9 @@
 // What `charter serve` opens behind the API, in dependency order, owned together: the store,
 // the vault (its keys initialised on first start), the staff and service registries, console
-// sessions, the consent ledger with objections and restrictions, the audit log (read side:
-// tree heads and proofs), and the production Authenticator.
+// sessions, the consent ledger with objections and restrictions, the audit trail (every vault,
+// consent and staff change and every access decision is audited before it is done, fail closed;
+// on SQLite the log is <data>/audit.db), the decision index and access service, and the
+// production Authenticator.
 //
 // Master key (docs/VAULT.md "Master key sources"): --key-file, else $CHARTER_MASTER_KEY, else
 // <data>/keys/master.key. On a store whose vault keys are not initialised, serve initialises
@@ -21,7 +23,9 @@
 #include <string>
 #include <vector>
 
-#include "audit/db_log_store.h"
+#include "access/decision_index.h"
+#include "access/service.h"
+#include "access/subject_facts.h"
 #include "audit/prover.h"
 #include "cli/vault_cli.h"
 #include "consent/ledger.h"
@@ -36,12 +40,18 @@
 #include "staff/registry.h"
 #include "staff/services.h"
 #include "store/store.h"
+#include "trail/trail.h"
 #include "vault/vault.h"
 
 namespace charter::cli {
 
+// Members are destroyed in reverse order: what holds a pointer to the trail or the index (the
+// vault, registries, ledger) goes before them.
 struct ServeState {
   std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::Store> audit_db;  // SQLite: <data>/audit.db; PostgreSQL: same database
+  std::unique_ptr<trail::Trail> trail;
+  std::unique_ptr<access::DecisionIndex> index;
   std::unique_ptr<vault::Vault> vault;
   std::unique_ptr<crypto::KeyRing> ring;  // master key: staff and consent keys
   std::unique_ptr<staff::StaffRegistry> staff;
@@ -50,7 +60,9 @@ struct ServeState {
   std::unique_ptr<consent::ConsentLedger> ledger;
   std::unique_ptr<consent::Objections> objections;
   std::unique_ptr<consent::Restrictions> restrictions;
-  std::unique_ptr<audit::DbLogStore> audit_log;
+  std::unique_ptr<access::FactSource> facts;
+  std::unique_ptr<access::AccessService> access;
+  access::IndexStats index_stats;
   std::unique_ptr<audit::Prover> prover;
   std::unique_ptr<http::CharterAuthenticator> authenticator;
   std::vector<std::string> notices;  // lines for stdout, printed once

@@ -11,9 +11,7 @@ Result<std::unique_ptr<Api>> build_api(const ApiContext& context) {
   auto api = std::make_unique<Api>();
   CHARTER_TRY_STATUS(add_infra_routes(api->router, api->registry, context));
   CHARTER_TRY_STATUS(add_policy_routes(api->router, context));
-  // Capability routes: each group when what it needs is in the context. The personal-data
-  // read (GET /v1/subjects/{id}?purpose=) and the access decisions (single and bulk) are added
-  // by the access layer's routes.
+  // Capability routes: each group when what it needs is in the context.
   if (context.staff && context.services && context.sessions && context.clock) {
     CHARTER_TRY_STATUS(add_session_routes(api->router, context));
     CHARTER_TRY_STATUS(add_staff_routes(api->router, context));
@@ -25,6 +23,10 @@ Result<std::unique_ptr<Api>> build_api(const ApiContext& context) {
   if (context.audit_log && context.prover) {
     CHARTER_TRY_STATUS(add_audit_routes(api->router, context));
   }
+  if (context.vault && context.access && context.clock) {
+    CHARTER_TRY_STATUS(add_access_routes(api->router, context));
+  }
+  api->router.set_around(context.around);
   api->http_metrics = std::make_unique<HttpMetrics>(api->router);
   api->http_metrics->attach(api->registry);
   return api;

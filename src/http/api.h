@@ -14,6 +14,9 @@
 #include <memory>
 #include <string>
 
+#include "access/decision_index.h"
+#include "access/decision_log.h"
+#include "access/service.h"
 #include "audit/log_store.h"
 #include "audit/prover.h"
 #include "consent/ledger.h"
@@ -57,6 +60,14 @@ struct ApiContext {
   audit::LogStore* audit_log = nullptr;
   audit::Prover* prover = nullptr;
   std::function<Result<std::string>(std::string_view subject_id)> pseudonym;
+  // Access: reading a subject for a purpose and single decisions (with `vault`); bulk decisions
+  // also need the index and the decision log.
+  access::AccessService* access = nullptr;
+  access::DecisionIndex* index = nullptr;
+  access::DecisionLog* decision_log = nullptr;
+  // Runs around every handler once the request is authenticated (the server sets the audit
+  // trail's actor for the operations the handler performs); unset: the handler alone.
+  Router::Around around;
 };
 
 struct Api {

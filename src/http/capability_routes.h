@@ -20,5 +20,6 @@ Status add_staff_routes(Router& router, const ApiContext& ctx);
 Status add_subject_routes(Router& router, const ApiContext& ctx);
 Status add_consent_routes(Router& router, const ApiContext& ctx);
 Status add_audit_routes(Router& router, const ApiContext& ctx);
+Status add_access_routes(Router& router, const ApiContext& ctx);
 
 }  // namespace charter::http

@@ -177,7 +177,7 @@ Response Pipeline::execute(Request& req) {
 
 Result<Response> Pipeline::run_handler(Request& req) {
   try {
-    auto res = req.route->handler(req);
+    auto res = router_.run(req);
     if (!res && res.error().code == Errc::kInternal) {
       spdlog::error("{} internal error: {}", req.id, res.error().message);
     }

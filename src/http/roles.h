@@ -35,6 +35,12 @@ inline const Rule kConsentRead{true, {"dpo", "support", "auditor"}};
 inline const Rule kObjectionGrounds{false, {"dpo"}};
 // Staff members, services, tokens.
 inline const Rule kAdmin{false, {"dpo"}};
+// Reading a subject's data for a purpose, single and bulk access decisions: every staff role
+// that is a recipient of some purpose, and services; whether THIS actor may use THIS purpose is
+// the access decision's (role recipient of the purpose, training, confidentiality, service
+// binding), made and audited by the handler.
+inline const Rule kSubjectRead{true, {"dpo", "support", "sales", "accounting", "engineering"}};
+inline const Rule kDecide{true, {"dpo", "support", "sales", "accounting", "engineering"}};
 // Audit log: tree heads, proofs, access histories.
 inline const Rule kAudit{false, {"dpo", "auditor"}};
 }  // namespace rules

@@ -12,6 +12,7 @@
 // Thread safety: add() during setup only; find() and routes() are then safe from any thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -33,7 +34,15 @@ struct RouteMatch {
 
 class Router {
  public:
+  // Runs a matched route's handler (the pipeline calls run(), never the handler directly), so the
+  // server can set per-request context (the audit trail's actor) around every handler.
+  using Around = std::function<Result<Response>(Request&, const Handler&)>;
+
   Status add(Route route);
+  void set_around(Around around) { around_ = std::move(around); }
+  Result<Response> run(Request& request) const {
+    return around_ ? around_(request, request.route->handler) : request.route->handler(request);
+  }
   RouteMatch find(Method method, std::span<const std::string> segments) const;
 
   // Every route, in the order added.
@@ -48,6 +57,7 @@ class Router {
     std::string shape;
   };
   std::vector<Entry> entries_;
+  Around around_;
 };
 
 }  // namespace charter::http

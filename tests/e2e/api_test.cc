@@ -625,6 +625,71 @@ TEST_P(Api, OpenApiDescribesTheCapabilityRoutes) {
   }
 }
 
+// ---- Access: reads for a purpose, single and bulk decisions, all audited ----
+
+TEST_P(Api, ReadsAndDecisionsAreDecidedAndAudited) {
+  const std::string email = "decided" + GetParam() + "@example.net";
+  std::string id = new_subject(email);
+  auto decide = [&](const Caller& who, const std::string& purpose) {
+    return as(who, "POST", "/v1/decisions", {{"subject_id", id}, {"purpose", purpose}});
+  };
+  // Prospecting rests on consent: none yet.
+  auto d = decide(env_->service, "prospecting");
+  ASSERT_EQ(d.status, 200) << d.body.dump();
+  EXPECT_FALSE(d.body["allowed"].get<bool>());
+  EXPECT_EQ(d.body["reasons"][0], "consent_missing");
+  auto read = as(env_->service, "GET", "/v1/subjects/" + id + "?purpose=prospecting");
+  EXPECT_EQ(read.status, 403) << read.body.dump();
+  EXPECT_EQ(read.body.dump().find(email), std::string::npos);
+  // A purpose the token is not bound to is refused whatever the subject.
+  EXPECT_EQ(decide(env_->service, "accounting").body["reasons"][0], "service_not_bound");
+
+  ASSERT_EQ(as(env_->service, "POST", "/v1/subjects/" + id + "/consents",
+               {{"purpose", "prospecting"}, {"action", "give"}, {"channel", "api"}})
+                .status,
+            201);
+  d = decide(env_->service, "prospecting");
+  EXPECT_TRUE(d.body["allowed"].get<bool>()) << d.body.dump();
+  read = as(env_->service, "GET", "/v1/subjects/" + id + "?purpose=prospecting");
+  ASSERT_EQ(read.status, 200) << read.body.dump();
+  EXPECT_EQ(read.body["values"]["email"], email);
+  EXPECT_TRUE(read.body["decision"]["allowed"].get<bool>());
+  EXPECT_EQ(as(env_->service, "GET", "/v1/subjects/" + id).status, 400);  // no purpose
+
+  // The first DPO has no training on record: staff decisions check it.
+  auto dpo_read = as(env_->dpo, "GET", "/v1/subjects/" + id + "?purpose=commercial_relationship");
+  EXPECT_EQ(dpo_read.status, 403) << dpo_read.body.dump();
+
+  // Bulk, from the decision index: by address and by id, with an unknown address.
+  auto bulk = as(env_->service, "POST", "/v1/decisions/bulk",
+                 {{"purpose", "prospecting"}, {"items", {email, "nobody@example.net", id}}});
+  ASSERT_EQ(bulk.status, 200) << bulk.body.dump();
+  ASSERT_EQ(bulk.body["answers"].size(), 3u);
+  EXPECT_TRUE(bulk.body["answers"][0]["allowed"].get<bool>());
+  EXPECT_EQ(bulk.body["answers"][1]["reason"], "unknown_subject");
+  EXPECT_TRUE(bulk.body["answers"][2]["allowed"].get<bool>());
+  EXPECT_EQ(bulk.body["allowed"], 2);
+  // A withdrawal reaches the index at once.
+  ASSERT_EQ(as(env_->service, "POST", "/v1/subjects/" + id + "/consents",
+               {{"purpose", "prospecting"}, {"action", "withdraw"}, {"channel", "api"}})
+                .status,
+            201);
+  bulk = as(env_->service, "POST", "/v1/decisions/bulk",
+            {{"purpose", "prospecting"}, {"items", {email}}});
+  EXPECT_EQ(bulk.body["answers"][0]["reason"], "consent_withdrawn") << bulk.body.dump();
+
+  // The subject's access history shows the decisions and who made them (by role or service).
+  auto history = as(env_->dpo, "GET", "/v1/subjects/" + id + "/access-history");
+  ASSERT_EQ(history.status, 200) << history.body.dump();
+  std::string h = history.body.dump();
+  EXPECT_NE(h.find("access.decide"), std::string::npos) << h;
+  EXPECT_NE(h.find(env_->service_id), std::string::npos) << h;
+  EXPECT_EQ(h.find(email), std::string::npos);
+  auto head = as(env_->dpo, "GET", "/v1/audit/tree-head");
+  ASSERT_EQ(head.status, 200) << head.body.dump();
+  EXPECT_GT(head.body["tree_size"].get<std::uint64_t>(), 0u) << head.body.dump();
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Api, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
