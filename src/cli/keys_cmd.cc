@@ -37,6 +37,9 @@ int keys_init(const VaultOptions& opts) {
                                                      "); a master key is never replaced: use "
                                                      "`charter keys rotate --master`"));
   }
+  // The audit trail first: if it cannot be opened, no master key file is created.
+  auto trail = open_cli_trail(opts.store, &*pol, clock, random);
+  if (!trail) return fail(trail.error());
   const vault::MasterKeySource source = master_source(opts);
   const std::string key_dir = vault::key_dir_of(opts.store.data);
   const char* env = std::getenv(source.env_var.c_str());
@@ -56,8 +59,6 @@ int keys_init(const VaultOptions& opts) {
     if (master.ok()) created = path;
   }
   if (!master) return fail(master.error());
-  auto trail = open_cli_trail(opts.store, &*pol, clock, random);
-  if (!trail) return fail(trail.error());
   vault::VaultOptions vo;
   vo.sink = trail->trail.get();
   Status st = vault::Vault::initialize_keys(**store, *pol, key_dir, *master, clock, random, vo);
