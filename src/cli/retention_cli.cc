@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "cli/key_option.h"
+#include "cli/trail_cli.h"
 
 namespace charter::cli {
 namespace {
@@ -52,6 +53,7 @@ Result<std::unique_ptr<RetentionContext>> open_retention(OpenVault& v, const Vau
                  "charter: note: no consent facts: withdrawals and objections are not taken into "
                  "account (data may be kept longer, never deleted earlier)\n");
   }
+  if (v.trail) ro.on_hold_change = hold_audit_hook(*v.trail);
   CHARTER_TRY(ctx->engine, retention::Retention::open(*v.store, *v.vault, v.policy, v.clock,
                                                       v.random, std::move(ro)));
   return ctx;

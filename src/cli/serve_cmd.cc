@@ -36,6 +36,7 @@ struct ServeOptions {
   double rate_anonymous = 20;
   double rate_credential = 10'000;
   int grace_seconds = 10;
+  int sweep_every = 3600;  // seconds between retention sweeps (0: none)
   double header_timeout = 10, body_timeout = 30, idle_timeout = 60;
   std::string log_level = "info";
 };
@@ -117,7 +118,8 @@ int serve(const ServeOptions& o) {
 
   SystemClock clock;
   SystemRandom random;
-  auto state = open_serve_state(o.vault, policy, clock, random);
+  auto state =
+      open_serve_state(o.vault, policy, clock, random, std::chrono::seconds(o.sweep_every));
   if (!state) return fail(state.error());
   const auto& is = (*state)->index_stats;
   spdlog::info("decision index: {} subjects ({} with an e-mail) loaded in {:.2f} s, {} bytes",
@@ -200,6 +202,11 @@ void register_serve_command(CLI::App& app, Action& action) {
                   "Requests per second per credential (burst: twice)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--sweep-every", o->sweep_every,
+                  "Seconds between retention sweeps run by the server (0: none; the first runs a "
+                  "minute after start)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--grace", o->grace_seconds,
                   "Seconds to finish requests in progress on SIGTERM/SIGINT")
       ->capture_default_str()

@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <spdlog/spdlog.h>
+
+#include "cli/trail_cli.h"
 #include "crypto/encoding.h"
 #include "crypto/key_source.h"
 #include "crypto/secret_file.h"
@@ -119,6 +122,7 @@ void ServeState::wire(http::ApiContext& c, const Clock& clock) const {
   c.access = access.get();
   c.index = index.get();
   c.decision_log = t;
+  c.retention = retention.get();
   c.around = [](http::Request& req, const http::Handler& handler) -> Result<http::Response> {
     if (!req.principal) return handler(req);
     trail::Trail::ActorScope scope(audit_actor(*req.principal), req.id);
@@ -128,7 +132,8 @@ void ServeState::wire(http::ApiContext& c, const Clock& clock) const {
 
 Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
                                                      std::shared_ptr<const policy::Policy> policy,
-                                                     const Clock& clock, Random& random) {
+                                                     const Clock& clock, Random& random,
+                                                     std::chrono::seconds sweep_every) {
   auto s = std::make_unique<ServeState>();
   CHARTER_TRY(s->store, store::open_store(store_target(opts.store)));
   store::Store& db = *s->store;
@@ -153,7 +158,20 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   s->index = std::make_unique<access::DecisionIndex>(*policy);
   vault::VaultOptions vo;
   vo.sink = s->trail.get();
-  vo.on_commit = s->index->vault_observer();
+  // After each committed change: the decision index, then the retention index (best effort: a
+  // failure is logged and repaired by the next full sweep).
+  auto* reindexer = &s->reindexer;
+  vo.on_commit = [index = s->index->vault_observer(), reindexer](const vault::Change& c) {
+    index(c);
+    if (auto* r = reindexer->load()) {
+      for (const auto& id : c.subject_ids) {
+        if (Status st = r->reindex(id); !st.ok()) {
+          spdlog::warn("retention index not updated ({}); the next full sweep repairs it",
+                       st.error().to_string());
+        }
+      }
+    }
+  };
   CHARTER_TRY(s->vault, vault::Vault::open(db, *policy, std::move(keys), clock, random, vo));
   CHARTER_TRY_STATUS(s->trail->attach(s->vault->keys()));
   s->ring = std::make_unique<crypto::KeyRing>();
@@ -166,10 +184,27 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   CHARTER_TRY(s->sessions, http::SessionStore::open(db, clock, random));
   consent::LedgerOptions lo;
   lo.audit = s->trail.get();
-  lo.on_change = s->index->consent_observer();
+  lo.on_change = [index = s->index->consent_observer(), reindexer](const consent::Change& c) {
+    index(c);
+    if (auto* r = reindexer->load(); r && !c.subject_id.empty()) {
+      if (Status st = r->reindex(c.subject_id); !st.ok()) {
+        spdlog::warn("retention index not updated ({}); the next full sweep repairs it",
+                     st.error().to_string());
+      }
+    }
+  };
   CHARTER_TRY(s->ledger, consent::ConsentLedger::open(db, policy, clock, random, *s->ring, lo));
   s->objections = std::make_unique<consent::Objections>(*s->ledger);
   s->restrictions = std::make_unique<consent::Restrictions>(*s->ledger);
+  s->retention_consent = std::make_unique<retention::LedgerConsentSource>(*s->ledger);
+  retention::RetentionOptions rto;
+  rto.consent = s->retention_consent.get();
+  rto.on_hold_change = hold_audit_hook(*s->trail);
+  CHARTER_TRY(s->retention,
+              retention::Retention::open(db, *s->vault, *policy, clock, random, std::move(rto)));
+  s->reindexer.store(s->retention.get());
+  s->sweeps =
+      std::make_unique<SweepScheduler>(*s->retention, sweep_every, std::chrono::seconds(60));
   s->facts = std::make_unique<access::FactSource>(*s->vault, *s->ledger);
   CHARTER_TRY(s->index_stats, s->index->load(*s->facts));
   s->access = std::make_unique<access::AccessService>(*s->facts, *s->trail, clock);

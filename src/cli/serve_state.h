@@ -19,6 +19,8 @@
 // Errors: the store's, the key source's, the registries'. Thread safety: built once at start.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +29,7 @@
 #include "access/service.h"
 #include "access/subject_facts.h"
 #include "audit/prover.h"
+#include "cli/sweep_scheduler.h"
 #include "cli/vault_cli.h"
 #include "consent/ledger.h"
 #include "consent/objection.h"
@@ -37,6 +40,8 @@
 #include "http/api.h"
 #include "http/charter_authenticator.h"
 #include "http/session_store.h"
+#include "retention/consent_source.h"
+#include "retention/engine.h"
 #include "staff/registry.h"
 #include "staff/services.h"
 #include "store/store.h"
@@ -60,6 +65,11 @@ struct ServeState {
   std::unique_ptr<consent::ConsentLedger> ledger;
   std::unique_ptr<consent::Objections> objections;
   std::unique_ptr<consent::Restrictions> restrictions;
+  std::unique_ptr<retention::LedgerConsentSource> retention_consent;
+  std::unique_ptr<retention::Retention> retention;
+  // Set once the engine is open: the vault and ledger observers reindex through it.
+  std::atomic<retention::Retention*> reindexer{nullptr};
+  std::unique_ptr<SweepScheduler> sweeps;  // stopped first
   std::unique_ptr<access::FactSource> facts;
   std::unique_ptr<access::AccessService> access;
   access::IndexStats index_stats;
@@ -67,12 +77,18 @@ struct ServeState {
   std::unique_ptr<http::CharterAuthenticator> authenticator;
   std::vector<std::string> notices;  // lines for stdout, printed once
 
+  ~ServeState() {
+    sweeps.reset();
+    reindexer.store(nullptr);
+  }
   // Fills the capability part of an ApiContext.
   void wire(http::ApiContext& context, const Clock& clock) const;
 };
 
+// `sweep_every`: retention sweeps on this period (0: none; the first one a minute after start).
 Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& options,
                                                      std::shared_ptr<const policy::Policy> policy,
-                                                     const Clock& clock, Random& random);
+                                                     const Clock& clock, Random& random,
+                                                     std::chrono::seconds sweep_every = {});
 
 }  // namespace charter::cli

@@ -37,4 +37,22 @@ Status attach_vault_keys(trail::Trail& trail, store::Store& store, const StoreOp
   return trail.attach(*keys);
 }
 
+retention::HoldHook hold_audit_hook(trail::Trail& trail) {
+  return [&trail](store::Transaction&, const retention::HoldChange& c) -> Status {
+    CHARTER_TRY(std::string subject, trail.pseudonym(c.subject_id));
+    audit::AuditEvent e;
+    // The CLI records the DPO's staff id when given one, else acts as the CLI itself.
+    if (c.actor.rfind("stf_", 0) == 0) {
+      e.actor = {audit::ActorKind::kStaff, c.actor, "dpo"};
+    } else {
+      e.actor = kCliActor;
+    }
+    e.action = c.placed ? "retention.hold_place" : "retention.hold_release";
+    e.purpose = "disputes";
+    e.subject = std::move(subject);
+    e.reason = "legal_hold";
+    return trail.append_all({std::move(e)});
+  };
+}
+
 }  // namespace charter::cli

@@ -16,6 +16,7 @@
 #include "core/random.h"
 #include "core/result.h"
 #include "policy/model.h"
+#include "retention/legal_holds.h"
 #include "store/store.h"
 #include "trail/trail.h"
 
@@ -35,5 +36,11 @@ Result<OpenTrail> open_cli_trail(const StoreOptions& opts, const policy::Policy*
 // <data>/keys/master.key) only to hand its pseudonym key to `trail`.
 Status attach_vault_keys(trail::Trail& trail, store::Store& store, const StoreOptions& opts,
                          const std::string& key_file, const Clock& clock, Random& random);
+
+// Audits legal holds placed and released (retention::HoldHook, called in the hold's transaction:
+// an error rolls it back). The entry: the staff member who acted (role "dpo"), action
+// "retention.hold_place" or "retention.hold_release", purpose "disputes", the subject's
+// pseudonym; never the reason text.
+retention::HoldHook hold_audit_hook(trail::Trail& trail);
 
 }  // namespace charter::cli

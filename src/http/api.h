@@ -29,6 +29,7 @@
 #include "http/router.h"
 #include "http/session_store.h"
 #include "policy/model.h"
+#include "retention/engine.h"
 #include "staff/registry.h"
 #include "staff/services.h"
 #include "vault/vault.h"
@@ -65,6 +66,8 @@ struct ApiContext {
   access::AccessService* access = nullptr;
   access::DecisionIndex* index = nullptr;
   access::DecisionLog* decision_log = nullptr;
+  // Retention: sweep reports and legal holds.
+  retention::Retention* retention = nullptr;
   // Runs around every handler once the request is authenticated (the server sets the audit
   // trail's actor for the operations the handler performs); unset: the handler alone.
   Router::Around around;

@@ -21,5 +21,6 @@ Status add_subject_routes(Router& router, const ApiContext& ctx);
 Status add_consent_routes(Router& router, const ApiContext& ctx);
 Status add_audit_routes(Router& router, const ApiContext& ctx);
 Status add_access_routes(Router& router, const ApiContext& ctx);
+Status add_retention_routes(Router& router, const ApiContext& ctx);
 
 }  // namespace charter::http

@@ -41,6 +41,9 @@ inline const Rule kAdmin{false, {"dpo"}};
 // binding), made and audited by the handler.
 inline const Rule kSubjectRead{true, {"dpo", "support", "sales", "accounting", "engineering"}};
 inline const Rule kDecide{true, {"dpo", "support", "sales", "accounting", "engineering"}};
+// Retention sweep reports: the DPO and the auditor. Legal holds: the DPO.
+inline const Rule kRetention{false, {"dpo", "auditor"}};
+inline const Rule kHolds{false, {"dpo"}};
 // Audit log: tree heads, proofs, access histories.
 inline const Rule kAudit{false, {"dpo", "auditor"}};
 }  // namespace rules

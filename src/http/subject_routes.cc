@@ -164,7 +164,8 @@ Status add_subject_routes(Router& router, const ApiContext& ctx) {
                       {"request_open", {{"type", "boolean"}}}},
                      json::array());
     r.replies = {{200, "What was destroyed, what is kept and why", "application/json", kObject}};
-    guard(r, rules::kSubjectErase, [&vault, ledger](Request& req) -> Result<Response> {
+    retention::Retention* engine = ctx.retention;
+    guard(r, rules::kSubjectErase, [&vault, ledger, engine](Request& req) -> Result<Response> {
       CHARTER_TRY_STATUS(check_members(req.json, {"classes", "legal_hold", "request_open"}));
       vault::ErasureRequest e;
       CHARTER_TRY(e.subject_id, id_param(req, "subject_id", "sub"));
@@ -177,6 +178,10 @@ Status add_subject_routes(Router& router, const ApiContext& ctx) {
       }
       e.facts.legal_hold = req.json.value("legal_hold", false);
       e.facts.request_open = req.json.value("request_open", false);
+      if (engine) {  // a legal hold placed by the DPO holds whatever the caller says
+        CHARTER_TRY(vault::ErasureFacts held, engine->erasure_facts(e.subject_id));
+        e.facts.legal_hold = e.facts.legal_hold || held.legal_hold;
+      }
       CHARTER_TRY(auto report, vault.erase(e));
       // A subject erased entirely leaves no consent rows either (the ledger keeps the id as
       // erased, so a link still in a mailbox cannot write again).

@@ -690,6 +690,43 @@ TEST_P(Api, ReadsAndDecisionsAreDecidedAndAudited) {
   EXPECT_GT(head.body["tree_size"].get<std::uint64_t>(), 0u) << head.body.dump();
 }
 
+// ---- Retention: legal holds placed by the DPO hold against erasure; sweep reports ----
+
+TEST_P(Api, LegalHoldKeepsDataFromErasureUntilReleased) {
+  std::string id = new_subject();
+  EXPECT_EQ(
+      as(env_->service, "POST", "/v1/subjects/" + id + "/holds", {{"reason", "dispute"}}).status,
+      403);  // the DPO only
+  auto hold = as(env_->dpo, "POST", "/v1/subjects/" + id + "/holds",
+                 {{"reason", "invoice dispute, ref 2026-118"}});
+  ASSERT_EQ(hold.status, 201) << hold.body.dump();
+  EXPECT_TRUE(hold.body["active"].get<bool>());
+  auto list = as(env_->dpo, "GET", "/v1/subjects/" + id + "/holds");
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(list.body["holds"].size(), 1u);
+
+  auto erased = as(env_->dpo, "POST", "/v1/subjects/" + id + "/erasure", json::object());
+  ASSERT_EQ(erased.status, 200) << erased.body.dump();
+  EXPECT_NE(erased.body["status_after"], "erased") << erased.body.dump();
+  EXPECT_FALSE(erased.body["kept"].empty()) << erased.body.dump();
+
+  auto released =
+      as(env_->dpo, "POST", "/v1/holds/" + hold.body["hold_id"].get<std::string>() + "/release",
+         {{"reason", "settled"}});
+  ASSERT_EQ(released.status, 200) << released.body.dump();
+  EXPECT_FALSE(released.body["active"].get<bool>());
+  erased = as(env_->dpo, "POST", "/v1/subjects/" + id + "/erasure", json::object());
+  ASSERT_EQ(erased.status, 200) << erased.body.dump();
+  EXPECT_EQ(erased.body["status_after"], "erased") << erased.body.dump();
+
+  auto sweeps = as(env_->dpo, "GET", "/v1/retention/sweeps?limit=5");
+  ASSERT_EQ(sweeps.status, 200) << sweeps.body.dump();
+  EXPECT_TRUE(sweeps.body["sweeps"].is_array());
+  EXPECT_EQ(as(env_->dpo, "GET", "/v1/retention/sweeps?limit=0").status, 400);
+  EXPECT_EQ(as(env_->dpo, "GET", "/v1/retention/sweeps/swp_00000000000000000000000000").status,
+            404);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Api, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
