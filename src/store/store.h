@@ -70,10 +70,11 @@ class Store {
   // gap (observed: a deleted blind-index digest in the gap of an index leaf page, see
   // docs/VAULT.md), so this runs VACUUM (every page rewritten, freed pages zeroed) and then
   // checkpoints and truncates the WAL, which held older page images; `tables` is not needed.
-  // Its cost grows with the database size: batch erasures scrub once at the end. PostgreSQL: VACUUM of each table in `tables` (dead tuples are pruned
-  // and their space reused; old bytes may remain in free space and in WAL segments until they
-  // are recycled, so on PostgreSQL erasure must rest on destroyed keys). Errors: kInvalidArgument
-  // for a table name that is not an identifier; as checkpoint().
+  // Its cost grows with the database size: batch erasures scrub once at the end. PostgreSQL: VACUUM
+  // of each table in `tables` (dead tuples are pruned and their space reused; old bytes may remain
+  // in free space and in WAL segments until they are recycled, so on PostgreSQL erasure must rest
+  // on destroyed keys). Errors: kInvalidArgument for a table name that is not an identifier; as
+  // checkpoint().
   virtual Status scrub(std::span<const std::string_view> tables) = 0;
 
   // SQLite: VACUUM (rebuilds the whole file, `table` is only checked) then checkpoint().

@@ -241,8 +241,9 @@ TEST_F(InfraRoutes, OpenApiDescribesWhatIsServed) {
 }
 
 TEST_F(InfraRoutes, NotFoundNeverEchoesTheRequest) {
-  auto r = get("/v1/no-such-area/jean.dupont@example.com?email=jean.dupont%40example.com&phone="
-               "0612345678");
+  auto r =
+      get("/v1/no-such-area/jean.dupont@example.com?email=jean.dupont%40example.com&phone="
+          "0612345678");
   ASSERT_TRUE(r);
   expect_problem(*r, 404, "not-found");
   EXPECT_EQ(r->body.find("jean"), std::string::npos);
