@@ -139,11 +139,11 @@ void Appender::settle(Pending& p, Result<std::uint64_t> result) {
 }
 
 void Appender::submit(AuditEvent event, Callback done) {
-  enqueue(Pending{0, std::move(event), std::move(done), std::nullopt});
+  enqueue(Pending{0, 0, std::move(event), std::move(done), std::nullopt});
 }
 
 std::future<Result<std::uint64_t>> Appender::submit(AuditEvent event) {
-  Pending p{0, std::move(event), nullptr, std::promise<Result<std::uint64_t>>()};
+  Pending p{0, 0, std::move(event), nullptr, std::promise<Result<std::uint64_t>>()};
   auto future = p.promise->get_future();
   enqueue(std::move(p));
   return future;
@@ -335,6 +335,7 @@ void Appender::commit(Prepared batch) {
   const std::size_t n = batch.pendings.size();
   Status st = store_.append(batch.rows, batch.head ? &*batch.head : nullptr);
   std::uint64_t first = 0;
+  bool retried = false;
   {
     // Lock order: mu_ before state_mu_ (nothing takes mu_ while holding state_mu_).
     std::lock_guard q(mu_);
@@ -351,6 +352,20 @@ void Appender::commit(Prepared batch) {
       }
       ++stats_.batches;
       stats_.entries += n;
+    } else if (st.error().code == Errc::kConflict &&
+               std::all_of(batch.pendings.begin(), batch.pendings.end(),
+                           [](const Pending& p) { return p.conflicts < kMaxConflicts; })) {
+      // Another writer extended the log: re-read it and prepare these entries again on top.
+      needs_resync_ = true;
+      roll_back_next();
+      for (Pending& p : batch.pendings) ++p.conflicts;
+      requeue_locked(std::move(batch.pendings));
+      if (slot_) {
+        requeue_locked(std::move(slot_->pendings));
+        slot_.reset();
+        slot_cv_.notify_all();
+      }
+      retried = true;
     } else {
       needs_resync_ = true;
       ++stats_.failed_batches;
@@ -365,6 +380,7 @@ void Appender::commit(Prepared batch) {
     }
   }
   if (!st.ok()) work_cv_.notify_all();
+  if (retried) return;  // the entries are queued again, not settled
   // Callers are told outside the lock, so callbacks may read size() or latest_head().
   if (st.ok()) {
     for (std::size_t i = 0; i < n; ++i) settle(batch.pendings[i], first + i);

@@ -19,6 +19,10 @@
 // ambiguous commit), the writer adopts those rows (their callers were already told "failed":
 // audited but not done, never done but not audited).
 //
+// Several writers (servers sharing one PostgreSQL database): an append that finds the log
+// extended by another writer (kConflict) is not an error for its callers: the writer re-reads
+// the store and prepares the same entries again on top of it, up to kMaxConflicts times per entry.
+//
 // Tree heads: signed when a batch brings the log head_every_entries past the last head, or
 // head_every (injected Clock) after it; on a timer when entries wait unsigned and nothing is
 // appended; by issue_head(); and by close().
@@ -71,6 +75,7 @@ struct AppenderStats {
 
 class Appender {
  public:
+  static constexpr int kMaxConflicts = 32;
   // Sequence number of the durable entry, or the error.
   using Callback = std::function<void(Result<std::uint64_t>)>;
 
@@ -103,6 +108,7 @@ class Appender {
  private:
   struct Pending {
     std::uint64_t ticket = 0;  // submission order
+    int conflicts = 0;         // appends lost to another writer (retried up to kMaxConflicts)
     AuditEvent event;
     Callback callback;                                           // either this
     std::optional<std::promise<Result<std::uint64_t>>> promise;  // or this

@@ -642,7 +642,8 @@ TEST_P(Api, ReadsAndDecisionsAreDecidedAndAudited) {
   EXPECT_EQ(read.status, 403) << read.body.dump();
   EXPECT_EQ(read.body.dump().find(email), std::string::npos);
   // A purpose the token is not bound to is refused whatever the subject.
-  EXPECT_EQ(decide(env_->service, "accounting").body["reasons"][0], "service_not_bound");
+  EXPECT_EQ(decide(env_->service, "commercial_relationship").body["reasons"][0],
+            "service_not_bound");
 
   ASSERT_EQ(as(env_->service, "POST", "/v1/subjects/" + id + "/consents",
                {{"purpose", "prospecting"}, {"action", "give"}, {"channel", "api"}})
@@ -670,10 +671,11 @@ TEST_P(Api, ReadsAndDecisionsAreDecidedAndAudited) {
   EXPECT_TRUE(bulk.body["answers"][2]["allowed"].get<bool>());
   EXPECT_EQ(bulk.body["allowed"], 2);
   // A withdrawal reaches the index at once.
-  ASSERT_EQ(as(env_->service, "POST", "/v1/subjects/" + id + "/consents",
-               {{"purpose", "prospecting"}, {"action", "withdraw"}, {"channel", "api"}})
-                .status,
-            201);
+  ASSERT_EQ(
+      as(env_->service, "POST", "/v1/subjects/" + id + "/consents",
+         {{"purpose", "prospecting"}, {"action", "withdraw"}, {"channel", "one_click_unsubscribe"}})
+          .status,
+      201);
   bulk = as(env_->service, "POST", "/v1/decisions/bulk",
             {{"purpose", "prospecting"}, {"items", {email}}});
   EXPECT_EQ(bulk.body["answers"][0]["reason"], "consent_withdrawn") << bulk.body.dump();
@@ -685,7 +687,12 @@ TEST_P(Api, ReadsAndDecisionsAreDecidedAndAudited) {
   EXPECT_NE(h.find("access.decide"), std::string::npos) << h;
   EXPECT_NE(h.find(env_->service_id), std::string::npos) << h;
   EXPECT_EQ(h.find(email), std::string::npos);
+  // Heads are signed every second (or 4,096 entries) while entries wait unsigned.
   auto head = as(env_->dpo, "GET", "/v1/audit/tree-head");
+  for (int i = 0; i < 50 && head.status == 404; ++i) {
+    usleep(100'000);
+    head = as(env_->dpo, "GET", "/v1/audit/tree-head");
+  }
   ASSERT_EQ(head.status, 200) << head.body.dump();
   EXPECT_GT(head.body["tree_size"].get<std::uint64_t>(), 0u) << head.body.dump();
 }

@@ -9,6 +9,8 @@ trap 'rm -rf "$data"' EXIT
 export CHARTER_MASTER_KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 opts="--data $data/data --policy $src/policies/oxemis.yaml"
 subject=sub_0123456789abcdefghjkmnpqrs
+# The vault's keys first: consent commands audit, naming subjects by a pseudonym the vault keys.
+"$charter" keys init $opts > /dev/null
 given=$("$charter" consent give $opts --subject $subject --purpose prospecting \
   --channel privacy_center --language en | cut -f1)
 withdrawn=$("$charter" consent withdraw $opts --subject $subject --purpose prospecting \
