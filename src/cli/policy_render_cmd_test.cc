@@ -1,5 +1,6 @@
 // Runs the real `charter` binary: `charter policy render` and `charter policy ropa`.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <sys/wait.h>
 #include <array>
@@ -24,7 +25,9 @@ std::string slurp(const std::string& path) {
 }
 
 Run run(const std::string& args) {
-  const std::string err_path = testing::TempDir() + "/charter-render-stderr.txt";
+  // One file per process: ctest runs this binary's tests in parallel processes.
+  const std::string err_path =
+      testing::TempDir() + "/charter-render-stderr-" + std::to_string(getpid()) + ".txt";
   std::string cmd = std::string(CHARTER_BINARY) + " " + args + " 2>" + err_path;
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
