@@ -42,26 +42,12 @@ int keys_init(const VaultOptions& opts) {
   if (!trail) return fail(trail.error());
   const vault::MasterKeySource source = master_source(opts);
   const std::string key_dir = vault::key_dir_of(opts.store.data);
-  const char* env = std::getenv(source.env_var.c_str());
-  std::string created;  // the key file written here, removed again if initialisation fails
-  Result<crypto::MasterKey> master = make_error(Errc::kInternal, "no master key");
-  if (opts.key_file.empty() && env && *env) {
-    master = crypto::load_key_env(source.env_var, 1);
-  } else {
-    const std::string path = opts.key_file.empty() ? source.default_file : opts.key_file;
-    std::error_code ec;
-    auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
-      std::filesystem::create_directories(parent, ec);
-      std::filesystem::permissions(parent, std::filesystem::perms::owner_all, ec);
-    }
-    master = crypto::create_key_file(path, 1, random);
-    if (master.ok()) created = path;
-  }
+  auto master = master_for_init(opts, random, /*reuse_file=*/false);
   if (!master) return fail(master.error());
+  const std::string created = master->created;  // removed again if initialisation fails
   vault::VaultOptions vo;
   vo.sink = trail->trail.get();
-  Status st = vault::Vault::initialize_keys(**store, *pol, key_dir, *master, clock, random, vo);
+  Status st = vault::Vault::initialize_keys(**store, *pol, key_dir, master->key, clock, random, vo);
   if (!st) {
     if (!created.empty()) {
       Status gone = crypto::destroy_secret_file(created);
@@ -72,7 +58,7 @@ int keys_init(const VaultOptions& opts) {
   std::printf("master key: %s (version 1, id %s)\n",
               created.empty() ? ("environment variable " + source.env_var).c_str()
                               : (created + ", mode 0600").c_str(),
-              master->id().c_str());
+              master->key.id().c_str());
   std::printf("vault keys initialised in %s: epoch 1 in %s\n", (*store)->describe().c_str(),
               key_dir.c_str());
   std::printf(

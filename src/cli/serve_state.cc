@@ -22,31 +22,12 @@ Result<std::string> initialise_keys(const VaultOptions& opts, store::Store& stor
                                     Random& random, trail::Trail& trail) {
   const vault::MasterKeySource source = master_source(opts);
   const std::string key_dir = vault::key_dir_of(opts.store.data);
-  const char* env = std::getenv(source.env_var.c_str());
-  std::string created;
-  Result<crypto::MasterKey> master = make_error(Errc::kInternal, "no master key");
-  if (opts.key_file.empty() && env && *env) {
-    master = crypto::load_key_env(source.env_var, 1);
-  } else {
-    const std::string path = opts.key_file.empty() ? source.default_file : opts.key_file;
-    std::error_code ec;
-    if (std::filesystem::exists(path, ec)) {
-      master = crypto::load_key_file(path, 1);
-    } else {
-      auto parent = std::filesystem::path(path).parent_path();
-      if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
-        std::filesystem::create_directories(parent, ec);
-        std::filesystem::permissions(parent, std::filesystem::perms::owner_all, ec);
-      }
-      master = crypto::create_key_file(path, 1, random);
-      if (master.ok()) created = path;
-    }
-  }
-  if (!master) return std::move(master).error();
+  CHARTER_TRY(InitMaster master, master_for_init(opts, random, /*reuse_file=*/true));
+  const std::string& created = master.created;
   vault::VaultOptions audited;
   audited.sink = &trail;
   Status st =
-      vault::Vault::initialize_keys(store, policy, key_dir, *master, clock, random, audited);
+      vault::Vault::initialize_keys(store, policy, key_dir, master.key, clock, random, audited);
   if (!st) {
     if (!created.empty()) {
       Status gone = crypto::destroy_secret_file(created);

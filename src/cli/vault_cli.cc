@@ -1,6 +1,10 @@
 #include "cli/vault_cli.h"
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "cli/trail_cli.h"
+#include "crypto/key_source.h"
 #include "policy/loader.h"
 #include "store/open.h"
 #include "vault/schema.h"
@@ -48,6 +52,28 @@ Result<std::unique_ptr<OpenVault>> open_vault(const VaultOptions& opts) {
   CHARTER_TRY(out->vault, vault::Vault::open(*out->store, out->policy, std::move(keys), out->clock,
                                              out->random, vo));
   return out;
+}
+
+Result<InitMaster> master_for_init(const VaultOptions& opts, Random& random, bool reuse_file) {
+  const vault::MasterKeySource source = master_source(opts);
+  const char* env = std::getenv(source.env_var.c_str());
+  if (opts.key_file.empty() && env && *env) {
+    CHARTER_TRY(crypto::MasterKey key, crypto::load_key_env(source.env_var, 1));
+    return InitMaster{std::move(key), ""};
+  }
+  const std::string path = opts.key_file.empty() ? source.default_file : opts.key_file;
+  std::error_code ec;
+  if (reuse_file && std::filesystem::exists(path, ec)) {
+    CHARTER_TRY(crypto::MasterKey key, crypto::load_key_file(path, 1));
+    return InitMaster{std::move(key), ""};
+  }
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
+    std::filesystem::create_directories(parent, ec);
+    std::filesystem::permissions(parent, std::filesystem::perms::owner_all, ec);
+  }
+  CHARTER_TRY(crypto::MasterKey key, crypto::create_key_file(path, 1, random));
+  return InitMaster{std::move(key), path};
 }
 
 }  // namespace charter::cli

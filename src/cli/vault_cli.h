@@ -35,6 +35,16 @@ void add_vault_options(CLI::App* cmd, VaultOptions& opts);
 std::string store_target(const StoreOptions& opts);
 vault::MasterKeySource master_source(const VaultOptions& opts);
 
+// The master key of a first key initialisation: $CHARTER_MASTER_KEY when no --key-file is given,
+// else the key file (default <data>/keys/master.key), created with mode 0600 (its folder 0700)
+// when missing. `reuse_file`: an existing file is loaded rather than refused (serve's first
+// start). `created` names the file written here ("" if none), to remove if initialisation fails.
+struct InitMaster {
+  crypto::MasterKey key;
+  std::string created;
+};
+Result<InitMaster> master_for_init(const VaultOptions& opts, Random& random, bool reuse_file);
+
 // Everything a vault command needs, owned together (the vault refers to the others).
 struct OpenVault {
   std::unique_ptr<store::Store> store;

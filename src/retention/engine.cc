@@ -13,6 +13,18 @@
 namespace charter::retention {
 namespace {
 
+// The tab-separated fields of one line of a journalled outcome.
+std::vector<std::string> split_tabs(const std::string& line) {
+  std::vector<std::string> f;
+  std::size_t start = 0;
+  while (true) {
+    auto tab = line.find('\t', start);
+    f.push_back(line.substr(start, tab == std::string::npos ? tab : tab - start));
+    if (tab == std::string::npos) return f;
+    start = tab + 1;
+  }
+}
+
 std::int64_t us(Timestamp t) { return to_unix_micros(t); }
 
 // The journal's outcome of one subject: a header line, then one line per report row.
@@ -59,14 +71,7 @@ struct Aggregate {
     std::string line;
     ++examined;
     while (std::getline(in, line)) {
-      std::vector<std::string> f;
-      std::size_t start = 0;
-      while (true) {
-        auto tab = line.find('\t', start);
-        f.push_back(line.substr(start, tab == std::string::npos ? tab : tab - start));
-        if (tab == std::string::npos) break;
-        start = tab + 1;
-      }
+      const std::vector<std::string> f = split_tabs(line);
       if (f.size() == 6 && f[0] == "S") {
         if (f[1] == "1")
           ++acted;
@@ -125,14 +130,7 @@ std::vector<Anonymised> anonymised(std::string_view outcome) {
   std::string line, type;
   std::int64_t year = 0;
   while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::size_t start = 0;
-    while (true) {
-      auto tab = line.find('\t', start);
-      f.push_back(line.substr(start, tab == std::string::npos ? tab : tab - start));
-      if (tab == std::string::npos) break;
-      start = tab + 1;
-    }
+    const std::vector<std::string> f = split_tabs(line);
     if (f.size() == 6 && f[0] == "S") {
       type = f[4];
       year = std::stoll(f[5]);
