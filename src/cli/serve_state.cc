@@ -4,8 +4,6 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include <spdlog/spdlog.h>
-
 #include "cli/trail_cli.h"
 #include "crypto/encoding.h"
 #include "crypto/key_source.h"
@@ -139,18 +137,13 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   s->index = std::make_unique<access::DecisionIndex>(*policy);
   vault::VaultOptions vo;
   vo.sink = s->trail.get();
-  // After each committed change: the decision index, then the retention index (best effort: a
-  // failure is logged and repaired by the next full sweep).
+  // After each committed change: the decision index, then the retention index (queued: its
+  // writes stay off the path of the change).
   auto* reindexer = &s->reindexer;
   vo.on_commit = [index = s->index->vault_observer(), reindexer](const vault::Change& c) {
     index(c);
-    if (auto* r = reindexer->load()) {
-      for (const auto& id : c.subject_ids) {
-        if (Status st = r->reindex(id); !st.ok()) {
-          spdlog::warn("retention index not updated ({}); the next full sweep repairs it",
-                       st.error().to_string());
-        }
-      }
+    if (auto* q = reindexer->load()) {
+      for (const auto& id : c.subject_ids) q->add(id);
     }
   };
   CHARTER_TRY(s->vault, vault::Vault::open(db, *policy, std::move(keys), clock, random, vo));
@@ -167,12 +160,7 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   lo.audit = s->trail.get();
   lo.on_change = [index = s->index->consent_observer(), reindexer](const consent::Change& c) {
     index(c);
-    if (auto* r = reindexer->load(); r && !c.subject_id.empty()) {
-      if (Status st = r->reindex(c.subject_id); !st.ok()) {
-        spdlog::warn("retention index not updated ({}); the next full sweep repairs it",
-                     st.error().to_string());
-      }
-    }
+    if (auto* q = reindexer->load()) q->add(c.subject_id);
   };
   CHARTER_TRY(s->ledger, consent::ConsentLedger::open(db, policy, clock, random, *s->ring, lo));
   s->objections = std::make_unique<consent::Objections>(*s->ledger);
@@ -183,7 +171,8 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   rto.on_hold_change = hold_audit_hook(*s->trail);
   CHARTER_TRY(s->retention,
               retention::Retention::open(db, *s->vault, *policy, clock, random, std::move(rto)));
-  s->reindexer.store(s->retention.get());
+  s->reindex = std::make_unique<ReindexQueue>(*s->retention);
+  s->reindexer.store(s->reindex.get());
   s->sweeps =
       std::make_unique<SweepScheduler>(*s->retention, sweep_every, std::chrono::seconds(60));
   s->facts = std::make_unique<access::FactSource>(*s->vault, *s->ledger);

@@ -29,6 +29,7 @@
 #include "access/service.h"
 #include "access/subject_facts.h"
 #include "audit/prover.h"
+#include "cli/reindex_queue.h"
 #include "cli/sweep_scheduler.h"
 #include "cli/vault_cli.h"
 #include "consent/ledger.h"
@@ -67,8 +68,9 @@ struct ServeState {
   std::unique_ptr<consent::Restrictions> restrictions;
   std::unique_ptr<retention::LedgerConsentSource> retention_consent;
   std::unique_ptr<retention::Retention> retention;
-  // Set once the engine is open: the vault and ledger observers reindex through it.
-  std::atomic<retention::Retention*> reindexer{nullptr};
+  std::unique_ptr<ReindexQueue> reindex;
+  // Set once the engine is open: the vault and ledger observers queue subjects to reindex.
+  std::atomic<ReindexQueue*> reindexer{nullptr};
   std::unique_ptr<SweepScheduler> sweeps;  // stopped first
   std::unique_ptr<access::FactSource> facts;
   std::unique_ptr<access::AccessService> access;
@@ -80,6 +82,7 @@ struct ServeState {
   ~ServeState() {
     sweeps.reset();
     reindexer.store(nullptr);
+    reindex.reset();
   }
   // Fills the capability part of an ApiContext.
   void wire(http::ApiContext& context, const Clock& clock) const;

@@ -241,18 +241,27 @@ Result<std::vector<ItemHolding>> Retention::holdings(std::string_view subject_id
 }
 
 Status Retention::reindex(std::string_view subject_id) {
-  if (!is_valid_id(subject_id, "sub")) {
-    return make_error(Errc::kInvalidArgument, "subject: a subject id (\"sub_...\") is required");
-  }
+  const std::string id(subject_id);
+  return reindex(std::span<const std::string>(&id, 1));
+}
+
+Status Retention::reindex(std::span<const std::string> subject_ids) {
   const Timestamp now = clock_.now();
-  CHARTER_TRY(auto s, snapshot(subject_id));
-  std::optional<Timestamp> next;
-  if (s) {
-    SubjectPlan p = plan_subject(policy_, *s, now);
-    next = p.acts() ? std::optional<Timestamp>(now) : p.next_at;
+  std::vector<std::optional<Timestamp>> next(subject_ids.size());
+  for (std::size_t i = 0; i < subject_ids.size(); ++i) {
+    if (!is_valid_id(subject_ids[i], "sub")) {
+      return make_error(Errc::kInvalidArgument, "subject: a subject id (\"sub_...\") is required");
+    }
+    CHARTER_TRY(auto s, snapshot(subject_ids[i]));
+    if (s) {
+      SubjectPlan p = plan_subject(policy_, *s, now);
+      next[i] = p.acts() ? std::optional<Timestamp>(now) : p.next_at;
+    }
   }
   CHARTER_TRY(store::Transaction tx, store_.write());
-  CHARTER_TRY_STATUS(write_index(tx, subject_id, next));
+  for (std::size_t i = 0; i < subject_ids.size(); ++i) {
+    CHARTER_TRY_STATUS(write_index(tx, subject_ids[i], next[i]));
+  }
   return tx.commit();
 }
 

@@ -28,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,8 @@ class Retention {
   // Recomputes the subject's index row from its current facts (no row once nothing will change
   // without a new fact, or when the subject is erased or unknown).
   Status reindex(std::string_view subject_id);
+  // The same for many subjects, their rows written in one transaction (one commit).
+  Status reindex(std::span<const std::string> subject_ids);
   // What a sweep would do for the subject now.
   Result<SubjectPlan> plan(std::string_view subject_id);
   // Every item of the subject, the purposes holding it and when each window closes, now.
