@@ -12,6 +12,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libpq-dev postgresql-15 postgresql-client-15
   libyaml-cpp-dev libkainjow-mustache-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev libspdlog-dev libfmt-dev
+  libcurl4-openssl-dev libzip-dev
   python3 curl
 )
 # Extra packages a caller asks for (e.g. chromium for browser tests).

@@ -66,6 +66,56 @@ Result<std::string> first_dpo(staff::StaffRegistry& staff, const policy::Policy&
          password + " (log in with POST /v1/session; change it with PUT /v1/session/password)";
 }
 
+// The outbox with its delivery worker and webhook notices, and the archive store and maker
+// (docs/NOTIFY.md, docs/ARCHIVE.md).
+Status open_outbox_and_archives(ServeState& s, const VaultOptions& opts,
+                                const policy::Policy& policy, const Clock& clock, Random& random,
+                                const NotifyConfig& config) {
+  const std::string data = opts.store.data;
+  notify::OutboxOptions oo;
+  oo.from = !config.smtp_from.empty()          ? config.smtp_from
+            : !policy.controller.dpo_email.empty() ? policy.controller.dpo_email
+                                                   : "charter@localhost";
+  const auto at = oo.from.rfind('@');
+  oo.domain = at == std::string::npos ? "localhost" : oo.from.substr(at + 1);
+  oo.key_dir = vault::key_dir_of(data);
+  const std::string hooks =
+      config.webhooks_file.empty() ? data + "/notify.yaml" : config.webhooks_file;
+  if (std::filesystem::exists(hooks) || !config.webhooks_file.empty()) {
+    CHARTER_TRY(oo.webhooks, notify::load_webhooks(hooks));
+  }
+  auto* deliverer = &s.deliverer;
+  oo.on_queued = [deliverer] {
+    if (auto* w = deliverer->load()) w->poke();
+  };
+  CHARTER_TRY(s.outbox, notify::DurableOutbox::open(*s.store, *s.ring, clock, random, oo));
+  if (config.smtp_url.empty()) {
+    s.email_transport = std::make_unique<notify::EmlFolder>(data + "/outbox");
+  } else {
+    s.email_transport = std::make_unique<notify::SmtpTransport>(config.smtp_url);
+  }
+  s.webhook_transport = std::make_unique<notify::CurlWebhookTransport>();
+  s.delivery = std::make_unique<notify::DeliveryWorker>(*s.outbox, *s.email_transport,
+                                                        *s.webhook_transport, config.poll);
+  s.deliverer.store(s.delivery.get());
+  if (!oo.webhooks.empty()) {
+    s.notice_queue = std::make_unique<NoticeQueue>(*s.outbox, s.ledger.get(), s.objections.get(),
+                                                   s.restrictions.get(), clock);
+    s.noticer.store(s.notice_queue.get());
+  }
+  CHARTER_TRY(s.archives, archive::ArchiveStore::open(*s.store, *s.ring, clock, random));
+  archive::ArchiveSources src;
+  src.vault = s.vault.get();
+  src.ledger = s.ledger.get();
+  src.objections = s.objections.get();
+  src.restrictions = s.restrictions.get();
+  src.audit_log = &s.trail->log();
+  trail::Trail* t = s.trail.get();
+  src.pseudonym = [t](std::string_view id) { return t->pseudonym(id); };
+  s.archiver = std::make_unique<archive::Archiver>(policy, src, *s.archives);
+  return {};
+}
+
 }  // namespace
 
 // The audit actor of an authenticated request: a staff member by id and the role they act in
@@ -102,6 +152,11 @@ void ServeState::wire(http::ApiContext& c, const Clock& clock) const {
   c.index = index.get();
   c.decision_log = t;
   c.retention = retention.get();
+  c.archives = archives.get();
+  if (delivery) {
+    notify::DeliveryWorker* w = delivery.get();
+    c.outbox_backlog = [w] { return static_cast<double>(w->backlog()); };
+  }
   c.around = [](http::Request& req, const http::Handler& handler) -> Result<http::Response> {
     if (!req.principal) return handler(req);
     trail::Trail::ActorScope scope(audit_actor(*req.principal), req.id);
@@ -112,7 +167,8 @@ void ServeState::wire(http::ApiContext& c, const Clock& clock) const {
 Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
                                                      std::shared_ptr<const policy::Policy> policy,
                                                      const Clock& clock, Random& random,
-                                                     std::chrono::seconds sweep_every) {
+                                                     std::chrono::seconds sweep_every,
+                                                     const NotifyConfig& notify_config) {
   auto s = std::make_unique<ServeState>();
   CHARTER_TRY(s->store, store::open_store(store_target(opts.store)));
   store::Store& db = *s->store;
@@ -140,10 +196,20 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   // After each committed change: the decision index, then the retention index (queued: its
   // writes stay off the path of the change).
   auto* reindexer = &s->reindexer;
-  vo.on_commit = [index = s->index->vault_observer(), reindexer](const vault::Change& c) {
+  auto* noticer = &s->noticer;
+  vo.on_commit = [index = s->index->vault_observer(), reindexer,
+                  noticer](const vault::Change& c) {
     index(c);
     if (auto* q = reindexer->load()) {
       for (const auto& id : c.subject_ids) q->add(id);
+    }
+    if (auto* n = noticer->load()) {
+      if (c.kind == vault::ChangeKind::kFieldRectified || c.kind == vault::ChangeKind::kSubjectErased) {
+        const auto what = c.kind == vault::ChangeKind::kFieldRectified
+                              ? NoticeQueue::What::kRectification
+                              : NoticeQueue::What::kErasure;
+        for (const auto& id : c.subject_ids) n->add(what, id);
+      }
     }
   };
   CHARTER_TRY(s->vault, vault::Vault::open(db, *policy, std::move(keys), clock, random, vo));
@@ -158,9 +224,16 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   CHARTER_TRY(s->sessions, http::SessionStore::open(db, clock, random));
   consent::LedgerOptions lo;
   lo.audit = s->trail.get();
-  lo.on_change = [index = s->index->consent_observer(), reindexer](const consent::Change& c) {
+  lo.on_change = [index = s->index->consent_observer(), reindexer,
+                  noticer](const consent::Change& c) {
     index(c);
     if (auto* q = reindexer->load()) q->add(c.subject_id);
+    if (auto* n = noticer->load()) {
+      using K = consent::Change::Kind;
+      if (c.kind == K::kConsent) n->add(NoticeQueue::What::kConsent, c.subject_id, c.purpose);
+      if (c.kind == K::kObjection) n->add(NoticeQueue::What::kObjection, c.subject_id, c.purpose);
+      if (c.kind == K::kRestriction) n->add(NoticeQueue::What::kRestriction, c.subject_id);
+    }
   };
   CHARTER_TRY(s->ledger, consent::ConsentLedger::open(db, policy, clock, random, *s->ring, lo));
   s->objections = std::make_unique<consent::Objections>(*s->ledger);
@@ -181,6 +254,8 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   s->prover = std::make_unique<audit::Prover>(s->trail->log());
   s->authenticator =
       std::make_unique<http::CharterAuthenticator>(*s->staff, *s->services, *s->sessions);
+
+  CHARTER_TRY_STATUS(open_outbox_and_archives(*s, opts, *policy, clock, random, notify_config));
 
   CHARTER_TRY(auto dpo, first_dpo(*s->staff, *policy, random));
   if (!dpo.empty()) s->notices.push_back(std::move(dpo));

@@ -28,7 +28,10 @@
 #include "access/decision_index.h"
 #include "access/service.h"
 #include "access/subject_facts.h"
+#include "archive/archive_store.h"
+#include "archive/archiver.h"
 #include "audit/prover.h"
+#include "cli/notice_queue.h"
 #include "cli/reindex_queue.h"
 #include "cli/sweep_scheduler.h"
 #include "cli/vault_cli.h"
@@ -41,6 +44,9 @@
 #include "http/api.h"
 #include "http/charter_authenticator.h"
 #include "http/session_store.h"
+#include "notify/durable_outbox.h"
+#include "notify/transport.h"
+#include "notify/worker.h"
 #include "retention/consent_source.h"
 #include "retention/engine.h"
 #include "staff/registry.h"
@@ -50,6 +56,15 @@
 #include "vault/vault.h"
 
 namespace charter::cli {
+
+// The outbox's delivery (docs/NOTIFY.md): .eml files in <data>/outbox unless `smtp_url` is set;
+// webhooks declared in `webhooks_file` (default <data>/notify.yaml, optional).
+struct NotifyConfig {
+  std::string smtp_url;   // "smtp://host:port"; empty: .eml files
+  std::string smtp_from;  // From: and envelope sender; default the policy's DPO e-mail
+  std::string webhooks_file;
+  std::chrono::milliseconds poll{1000};
+};
 
 // Members are destroyed in reverse order: what holds a pointer to the trail or the index (the
 // vault, registries, ledger) goes before them.
@@ -77,9 +92,23 @@ struct ServeState {
   access::IndexStats index_stats;
   std::unique_ptr<audit::Prover> prover;
   std::unique_ptr<http::CharterAuthenticator> authenticator;
+  // Outbox (e-mails, webhooks) and its delivery worker; archives (access, portability).
+  std::unique_ptr<notify::DurableOutbox> outbox;
+  std::unique_ptr<notify::EmailTransport> email_transport;
+  std::unique_ptr<notify::WebhookTransport> webhook_transport;
+  std::unique_ptr<notify::DeliveryWorker> delivery;
+  std::atomic<notify::DeliveryWorker*> deliverer{nullptr};
+  std::unique_ptr<NoticeQueue> notice_queue;
+  std::atomic<NoticeQueue*> noticer{nullptr};
+  std::unique_ptr<archive::ArchiveStore> archives;
+  std::unique_ptr<archive::Archiver> archiver;
   std::vector<std::string> notices;  // lines for stdout, printed once
 
   ~ServeState() {
+    noticer.store(nullptr);
+    notice_queue.reset();
+    deliverer.store(nullptr);
+    delivery.reset();
     sweeps.reset();
     reindexer.store(nullptr);
     reindex.reset();
@@ -92,6 +121,7 @@ struct ServeState {
 Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& options,
                                                      std::shared_ptr<const policy::Policy> policy,
                                                      const Clock& clock, Random& random,
-                                                     std::chrono::seconds sweep_every = {});
+                                                     std::chrono::seconds sweep_every = {},
+                                                     const NotifyConfig& notify = {});
 
 }  // namespace charter::cli

@@ -27,6 +27,12 @@ Result<std::unique_ptr<Api>> build_api(const ApiContext& context) {
     CHARTER_TRY_STATUS(add_access_routes(api->router, context));
   }
   if (context.retention) CHARTER_TRY_STATUS(add_retention_routes(api->router, context));
+  if (context.archives) CHARTER_TRY_STATUS(add_archive_routes(api->router, context));
+  if (context.outbox_backlog) {
+    CHARTER_TRY_STATUS(api->registry.gauge_callback(
+        "charter_outbox_backlog", "Outbox messages (e-mails, webhooks) not yet delivered", {},
+        context.outbox_backlog));
+  }
   api->router.set_around(context.around);
   api->http_metrics = std::make_unique<HttpMetrics>(api->router);
   api->http_metrics->attach(api->registry);

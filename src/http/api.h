@@ -17,6 +17,7 @@
 #include "access/decision_index.h"
 #include "access/decision_log.h"
 #include "access/service.h"
+#include "archive/archive_store.h"
 #include "audit/log_store.h"
 #include "audit/prover.h"
 #include "consent/ledger.h"
@@ -68,6 +69,11 @@ struct ApiContext {
   access::DecisionLog* decision_log = nullptr;
   // Retention: sweep reports and legal holds.
   retention::Retention* retention = nullptr;
+  // Archives: GET /archives/{token} and /archives/signing-key (archive_routes.cc).
+  archive::ArchiveStore* archives = nullptr;
+  // /metrics gauge charter_outbox_backlog (messages not yet delivered); unset: no gauge. Read
+  // on the I/O thread: must not block (the delivery worker caches the count).
+  std::function<double()> outbox_backlog;
   // Runs around every handler once the request is authenticated (the server sets the audit
   // trail's actor for the operations the handler performs); unset: the handler alone.
   Router::Around around;
