@@ -122,8 +122,8 @@ Result<StoredArchive> ArchiveStore::put(std::string_view archive_id, std::string
                               "request_id, manifest_sha256, created_at, expires_at, key_version, "
                               "zip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                               {subject_id, out.archive_id, token_digest(out.token), request_id,
-                               manifest_sha256, to_unix_micros(now),
-                               to_unix_micros(out.expires_at), kKeyVersion, sealed}));
+                               manifest_sha256, to_unix_micros(now), to_unix_micros(out.expires_at),
+                               kKeyVersion, sealed}));
   (void)n;
   CHARTER_TRY_STATUS(tx.commit());
   return out;
@@ -133,8 +133,8 @@ Result<Download> ArchiveStore::get(std::string_view token) {
   Download d;
   if (token.size() != 43) return d;  // kUnknown
   for (char c : token) {
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-          c == '-' || c == '_'))
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_'))
       return d;
   }
   CHARTER_TRY(auto tx, store_.read());

@@ -55,8 +55,8 @@ struct Download {
 class ArchiveStore {
  public:
   static Result<std::unique_ptr<ArchiveStore>> open(store::Store& store,
-                                                    const crypto::KeyRing& ring,
-                                                    const Clock& clock, Random& random,
+                                                    const crypto::KeyRing& ring, const Clock& clock,
+                                                    Random& random,
                                                     ArchiveStoreOptions options = {});
 
   // Stores the zip of `archive_id` (from new_archive_id()) for `subject_id`, expiring `ttl`

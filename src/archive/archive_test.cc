@@ -67,8 +67,11 @@ class ArchiveTest : public VaultTest {
     EXPECT_TRUE(id.ok());
     std::vector<vault::NewEvent> evs;
     for (int i = 0; i < events; ++i) {
-      evs.push_back({*id, "connection_ip", clock_.now() - std::chrono::minutes(i),
-                     "192.0.2." + std::to_string(i % 250 + 1), {}});
+      evs.push_back({*id,
+                     "connection_ip",
+                     clock_.now() - std::chrono::minutes(i),
+                     "192.0.2." + std::to_string(i % 250 + 1),
+                     {}});
     }
     for (std::size_t at = 0; at < evs.size(); at += 5000) {
       std::vector<vault::NewEvent> batch(evs.begin() + at,
@@ -81,8 +84,8 @@ class ArchiveTest : public VaultTest {
     clock_.advance(std::chrono::hours(1));
     EXPECT_OK(ledger_->withdraw(*id, "prospecting", e));
     EXPECT_OK(objections_->object(*id, "prospecting", "privacy_center"));
-    EXPECT_OK(restrictions_->place(*id, consent::RestrictionGround::kAccuracyContested,
-                                   "email_dpo"));
+    EXPECT_OK(
+        restrictions_->place(*id, consent::RestrictionGround::kAccuracyContested, "email_dpo"));
     return *id;
   }
   // Downloads the archive of `link` and checks the signature and every hash.
@@ -162,7 +165,8 @@ TEST_P(ArchiveTest, AccessArchiveIsSignedAndHoldsEverything) {
   EXPECT_NE(html.find("https://www.cnil.fr/fr/plaintes/"), std::string::npos);
   EXPECT_NE(html.find(policy_->controller.dpo_email), std::string::npos);
   EXPECT_NE(html.find("Réaliser des opérations de sollicitation"), std::string::npos);  // purpose
-  for (const auto& r : policy_->rights.list) EXPECT_NE(html.find(r.label.in("fr")), std::string::npos);
+  for (const auto& r : policy_->rights.list)
+    EXPECT_NE(html.find(r.label.in("fr")), std::string::npos);
   EXPECT_NE(html.find("Historique de vos consentements"), std::string::npos);
   EXPECT_NE(html.find("Conservation"), std::string::npos);
 }

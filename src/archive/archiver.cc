@@ -46,14 +46,14 @@ Result<Dossier> Archiver::gather(std::string_view subject_id) {
 Result<BuiltArchive> Archiver::build(const Dossier& dossier, const ManifestInfo& info) {
   std::vector<ArchiveFile> files = render_files(dossier, policy_, info);
   BuiltArchive out;
-  out.manifest = make_manifest(files, info, dossier.data.info.id, store_.public_key(),
-                               policy_.version);
+  out.manifest =
+      make_manifest(files, info, dossier.data.info.id, store_.public_key(), policy_.version);
   out.manifest_sha256 = to_hex(crypto::sha256(view(out.manifest)));
   const crypto::Signature sig = store_.signer().sign(view(out.manifest));
   files.insert(files.begin(), ArchiveFile{"manifest.json", out.manifest});
   files.insert(files.begin() + 1,
-               ArchiveFile{"manifest.sig", std::string(reinterpret_cast<const char*>(sig.data()),
-                                                       sig.size())});
+               ArchiveFile{"manifest.sig",
+                           std::string(reinterpret_cast<const char*>(sig.data()), sig.size())});
   files.insert(files.begin() + 2,
                ArchiveFile{"signing-key.pem", public_key_pem(store_.public_key())});
   CHARTER_TRY(out.zip, make_zip(files, info.created_at));

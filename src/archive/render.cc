@@ -81,9 +81,10 @@ Words words(const std::string& lang) {
   if (lang == "fr") {
     return {{{"title", "Vos données personnelles"},
              {"title_portability", "Vos données personnelles (portabilité)"},
-             {"intro", "Ce document réunit les données que nous détenons à votre sujet, ce que "
-                       "nous en faisons et vos droits. Les fichiers JSON et CSV joints contiennent "
-                       "les mêmes données dans un format lisible par machine."},
+             {"intro",
+              "Ce document réunit les données que nous détenons à votre sujet, ce que "
+              "nous en faisons et vos droits. Les fichiers JSON et CSV joints contiennent "
+              "les mêmes données dans un format lisible par machine."},
              {"generated", "Produit le"},
              {"expires", "Lien de téléchargement valable jusqu'au"},
              {"subject", "Identifiant"},
@@ -116,20 +117,23 @@ Words words(const std::string& lang) {
              {"decision", "Décision"},
              {"none", "Aucun."},
              {"sources", "Sources"},
-             {"sources_text", "« provided » : vous nous les avez communiquées ; « observed » : "
-                              "elles résultent de votre utilisation de nos services."},
+             {"sources_text",
+              "« provided » : vous nous les avez communiquées ; « observed » : "
+              "elles résultent de votre utilisation de nos services."},
              {"rights", "Vos droits"},
              {"dpo", "Délégué à la protection des données"},
              {"complaint", "Vous pouvez introduire une réclamation auprès de la CNIL :"},
-             {"verify", "Ce dossier est signé : manifest.json liste l'empreinte SHA-256 de chaque "
-                        "fichier, manifest.sig en est la signature Ed25519, vérifiable avec la clé "
-                        "signing-key.pem (voir la notice de vérification)."}}};
+             {"verify",
+              "Ce dossier est signé : manifest.json liste l'empreinte SHA-256 de chaque "
+              "fichier, manifest.sig en est la signature Ed25519, vérifiable avec la clé "
+              "signing-key.pem (voir la notice de vérification)."}}};
   }
   return {{{"title", "Your personal data"},
            {"title_portability", "Your personal data (portability)"},
-           {"intro", "This document gathers the data we hold about you, what we do with it and "
-                     "your rights. The JSON and CSV files beside it hold the same data in a "
-                     "machine-readable form."},
+           {"intro",
+            "This document gathers the data we hold about you, what we do with it and "
+            "your rights. The JSON and CSV files beside it hold the same data in a "
+            "machine-readable form."},
            {"generated", "Produced on"},
            {"expires", "Download link valid until"},
            {"subject", "Identifier"},
@@ -162,14 +166,16 @@ Words words(const std::string& lang) {
            {"decision", "Decision"},
            {"none", "None."},
            {"sources", "Sources"},
-           {"sources_text", "\"provided\": you gave them to us; \"observed\": they come from your "
-                            "use of our services."},
+           {"sources_text",
+            "\"provided\": you gave them to us; \"observed\": they come from your "
+            "use of our services."},
            {"rights", "Your rights"},
            {"dpo", "Data protection officer"},
            {"complaint", "You may lodge a complaint with the CNIL:"},
-           {"verify", "This archive is signed: manifest.json lists the SHA-256 digest of every "
-                      "file, manifest.sig is its Ed25519 signature, checked with the key "
-                      "signing-key.pem (see the verification notice)."}}};
+           {"verify",
+            "This archive is signed: manifest.json lists the SHA-256 digest of every "
+            "file, manifest.sig is its Ed25519 signature, checked with the key "
+            "signing-key.pem (see the verification notice)."}}};
 }
 
 json data_json(const Dossier& d, const policy::Policy& p, const ManifestInfo& info) {
@@ -423,14 +429,14 @@ mu::data report_view(const Dossier& d, const policy::Policy& p, const ManifestIn
 std::vector<ArchiveFile> render_files(const Dossier& d, const policy::Policy& p,
                                       const ManifestInfo& info) {
   std::vector<ArchiveFile> files;
-  files.push_back({"data.json", data_json(d, p, info).dump(2, ' ', false,
-                                                           json::error_handler_t::replace) +
-                                    "\n"});
+  files.push_back(
+      {"data.json",
+       data_json(d, p, info).dump(2, ' ', false, json::error_handler_t::replace) + "\n"});
   Csv values({"field", "category", "value", "source", "collected_at", "updated_at"});
   for (const auto& v : d.data.values) {
     if (info.portability && !portable(v.source)) continue;
-    values.row({v.field, v.category, v.value, to_string(v.source), ts(v.collected_at),
-                ts(v.updated_at)});
+    values.row(
+        {v.field, v.category, v.value, to_string(v.source), ts(v.collected_at), ts(v.updated_at)});
   }
   files.push_back({"csv/values.csv", std::move(values.text)});
   Csv events({"id", "field", "category", "occurred_at", "source", "payload"});
@@ -475,8 +481,8 @@ std::string make_manifest(const std::vector<ArchiveFile>& files, const ManifestI
                           std::string_view policy_version) {
   json list = json::array();
   for (const auto& f : files) {
-    auto digest = crypto::sha256(crypto::ByteView(
-        reinterpret_cast<const std::uint8_t*>(f.bytes.data()), f.bytes.size()));
+    auto digest = crypto::sha256(
+        crypto::ByteView(reinterpret_cast<const std::uint8_t*>(f.bytes.data()), f.bytes.size()));
     list.push_back({{"name", f.name}, {"bytes", f.bytes.size()}, {"sha256", to_hex(digest)}});
   }
   json m = {{"format", "charter-archive/1"},
@@ -488,10 +494,11 @@ std::string make_manifest(const std::vector<ArchiveFile>& files, const ManifestI
             {"created_at", ts(info.created_at)},
             {"expires_at", ts(info.expires_at)},
             {"policy_version", policy_version},
-            {"signature", {{"algorithm", "Ed25519"},
-                           {"file", "manifest.sig"},
-                           {"public_key_hex", to_hex(key)},
-                           {"public_key_file", "signing-key.pem"}}},
+            {"signature",
+             {{"algorithm", "Ed25519"},
+              {"file", "manifest.sig"},
+              {"public_key_hex", to_hex(key)},
+              {"public_key_file", "signing-key.pem"}}},
             {"files", std::move(list)}};
   return m.dump(2) + "\n";
 }

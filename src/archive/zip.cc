@@ -32,7 +32,8 @@ Result<std::string> make_zip(const std::vector<ArchiveFile>& files, Timestamp mt
   }
   zip_error_fini(&err);
   zip_source_keep(src);
-  const time_t t = std::chrono::duration_cast<std::chrono::seconds>(mtime.time_since_epoch()).count();
+  const time_t t =
+      std::chrono::duration_cast<std::chrono::seconds>(mtime.time_since_epoch()).count();
   for (const auto& f : files) {
     zip_source_t* data = zip_source_buffer(za, f.bytes.data(), f.bytes.size(), 0);
     if (!data) {
@@ -66,7 +67,8 @@ Result<std::string> make_zip(const std::vector<ArchiveFile>& files, Timestamp mt
   zip_int64_t size = zip_source_tell(src);
   zip_source_seek(src, 0, SEEK_SET);
   out.resize(static_cast<std::size_t>(size < 0 ? 0 : size));
-  zip_int64_t got = size > 0 ? zip_source_read(src, out.data(), static_cast<zip_uint64_t>(size)) : 0;
+  zip_int64_t got =
+      size > 0 ? zip_source_read(src, out.data(), static_cast<zip_uint64_t>(size)) : 0;
   zip_source_close(src);
   zip_source_free(src);
   if (got != size) return make_error(Errc::kInternal, "zip: short read back");

@@ -73,7 +73,7 @@ Status open_outbox_and_archives(ServeState& s, const VaultOptions& opts,
                                 const NotifyConfig& config) {
   const std::string data = opts.store.data;
   notify::OutboxOptions oo;
-  oo.from = !config.smtp_from.empty()          ? config.smtp_from
+  oo.from = !config.smtp_from.empty()              ? config.smtp_from
             : !policy.controller.dpo_email.empty() ? policy.controller.dpo_email
                                                    : "charter@localhost";
   const auto at = oo.from.rfind('@');
@@ -197,14 +197,14 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   // writes stay off the path of the change).
   auto* reindexer = &s->reindexer;
   auto* noticer = &s->noticer;
-  vo.on_commit = [index = s->index->vault_observer(), reindexer,
-                  noticer](const vault::Change& c) {
+  vo.on_commit = [index = s->index->vault_observer(), reindexer, noticer](const vault::Change& c) {
     index(c);
     if (auto* q = reindexer->load()) {
       for (const auto& id : c.subject_ids) q->add(id);
     }
     if (auto* n = noticer->load()) {
-      if (c.kind == vault::ChangeKind::kFieldRectified || c.kind == vault::ChangeKind::kSubjectErased) {
+      if (c.kind == vault::ChangeKind::kFieldRectified ||
+          c.kind == vault::ChangeKind::kSubjectErased) {
         const auto what = c.kind == vault::ChangeKind::kFieldRectified
                               ? NoticeQueue::What::kRectification
                               : NoticeQueue::What::kErasure;

@@ -28,6 +28,7 @@ Result<std::unique_ptr<Api>> build_api(const ApiContext& context) {
   }
   if (context.retention) CHARTER_TRY_STATUS(add_retention_routes(api->router, context));
   if (context.archives) CHARTER_TRY_STATUS(add_archive_routes(api->router, context));
+  if (context.directives) CHARTER_TRY_STATUS(add_directives_routes(api->router, context));
   if (context.outbox_backlog) {
     CHARTER_TRY_STATUS(api->registry.gauge_callback(
         "charter_outbox_backlog", "Outbox messages (e-mails, webhooks) not yet delivered", {},

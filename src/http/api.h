@@ -25,6 +25,7 @@
 #include "consent/restriction.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "directives/directives.h"
 #include "http/http_metrics.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -71,6 +72,8 @@ struct ApiContext {
   retention::Retention* retention = nullptr;
   // Archives: GET /archives/{token} and /archives/signing-key (archive_routes.cc).
   archive::ArchiveStore* archives = nullptr;
+  // Post-mortem directives, DPO side (directives_routes.cc).
+  directives::DirectivesService* directives = nullptr;
   // /metrics gauge charter_outbox_backlog (messages not yet delivered); unset: no gauge. Read
   // on the I/O thread: must not block (the delivery worker caches the count).
   std::function<double()> outbox_backlog;

@@ -13,9 +13,8 @@ namespace {
 
 std::string page(const std::string& lang, bool expired, const policy::Policy& p) {
   const bool fr = lang == "fr";
-  const std::string title =
-      expired ? (fr ? "Ce lien a expiré" : "This link has expired")
-              : (fr ? "Lien inconnu" : "Unknown link");
+  const std::string title = expired ? (fr ? "Ce lien a expiré" : "This link has expired")
+                                    : (fr ? "Lien inconnu" : "Unknown link");
   const std::string text =
       expired ? (fr ? "Le lien de téléchargement de vos données n'est plus valable. Vous pouvez "
                       "en demander un nouveau auprès de notre délégué à la protection des données."
@@ -34,8 +33,8 @@ std::string page(const std::string& lang, bool expired, const policy::Policy& p)
   return "<!DOCTYPE html>\n<html lang=\"" + lang +
          "\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" "
          "content=\"width=device-width, initial-scale=1\"><title>" +
-         title + "</title></head>\n<body><main><h1>" + title + "</h1><p>" + text +
-         "</p><p>" + (fr ? "Délégué à la protection des données : " : "Data protection officer: ") +
+         title + "</title></head>\n<body><main><h1>" + title + "</h1><p>" + text + "</p><p>" +
+         (fr ? "Délégué à la protection des données : " : "Data protection officer: ") +
          "<a href=\"mailto:" + safe + "\">" + safe + "</a></p></main></body>\n</html>\n";
 }
 
@@ -68,16 +67,15 @@ Status add_archive_routes(Router& router, const ApiContext& ctx) {
     CHARTER_TRY(auto d, store->get(req.path_param("token")));
     if (d.state == archive::Download::State::kReady) {
       Response resp = text_response(200, std::move(d.zip), "application/zip");
-      resp.headers.set("Content-Disposition",
-                       "attachment; filename=\"personal-data-" +
-                           format_date(date_of(d.created_at)) + ".zip\"");
+      resp.headers.set("Content-Disposition", "attachment; filename=\"personal-data-" +
+                                                  format_date(date_of(d.created_at)) + ".zip\"");
       return resp;
     }
     const std::string lang =
         negotiate_language(req.headers.get("Accept-Language"), langs, fallback);
     const bool expired = d.state == archive::Download::State::kExpired;
-    Response resp =
-        text_response(expired ? 410 : 404, page(lang, expired, *policy), "text/html; charset=utf-8");
+    Response resp = text_response(expired ? 410 : 404, page(lang, expired, *policy),
+                                  "text/html; charset=utf-8");
     resp.headers.set("Content-Language", lang);
     return resp;
   };

@@ -6,6 +6,7 @@
 //   consent_routes.cc  consent, objection, restriction of a subject
 //   audit_routes.cc    /v1/audit/... tree head, proofs; a subject's access history
 //   archive_routes.cc  /archives/{token} (archive download), /archives/signing-key
+//   directives_routes.cc  post-mortem directives, death reports, heir actions (DPO)
 // Who may call what: http/roles.h.
 // Errors: kInvalidArgument from Router::add (a bug caught at start).
 #pragma once
@@ -24,5 +25,6 @@ Status add_audit_routes(Router& router, const ApiContext& ctx);
 Status add_access_routes(Router& router, const ApiContext& ctx);
 Status add_retention_routes(Router& router, const ApiContext& ctx);
 Status add_archive_routes(Router& router, const ApiContext& ctx);
+Status add_directives_routes(Router& router, const ApiContext& ctx);
 
 }  // namespace charter::http

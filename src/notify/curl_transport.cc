@@ -76,8 +76,7 @@ Status SmtpTransport::send(const OutgoingEmail& email) {
   curl_easy_setopt(e.h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
   CURLcode rc = curl_easy_perform(e.h);
   if (rc != CURLE_OK) {
-    return make_error(Errc::kUnavailable,
-                      "smtp " + host_of(url_) + ": " + curl_easy_strerror(rc));
+    return make_error(Errc::kUnavailable, "smtp " + host_of(url_) + ": " + curl_easy_strerror(rc));
   }
   return {};
 }
@@ -87,7 +86,8 @@ Status CurlWebhookTransport::post(const WebhookPost& post) {
   if (!e.h) return make_error(Errc::kUnavailable, "webhook: cannot initialise libcurl");
   e.list = curl_slist_append(e.list, "Content-Type: application/json");
   e.list = curl_slist_append(e.list, "Expect:");
-  for (const auto& [k, v] : post.headers) e.list = curl_slist_append(e.list, (k + ": " + v).c_str());
+  for (const auto& [k, v] : post.headers)
+    e.list = curl_slist_append(e.list, (k + ": " + v).c_str());
   curl_easy_setopt(e.h, CURLOPT_URL, post.url.c_str());
   curl_easy_setopt(e.h, CURLOPT_HTTPHEADER, e.list);
   curl_easy_setopt(e.h, CURLOPT_POST, 1L);

@@ -98,12 +98,12 @@ Status DurableOutbox::insert(store::Transaction& tx, const std::string& id,
     sealed = crypto::seal(seal_key_, view(payload), payload_ad(id, channel), random_);
   }
   const std::int64_t now = to_unix_micros(clock_.now());
-  CHARTER_TRY(auto n, tx.exec("INSERT INTO notify_messages (id, channel, endpoint, kind, "
-                              "reference, created_at, attempts, next_at, delivered_at, "
-                              "last_error, key_version, payload) VALUES (?, ?, ?, ?, ?, ?, 0, ?, "
-                              "NULL, '', ?, ?)",
-                              {id, channel, endpoint, kind, reference, now, now, kKeyVersion,
-                               sealed}));
+  CHARTER_TRY(auto n,
+              tx.exec("INSERT INTO notify_messages (id, channel, endpoint, kind, "
+                      "reference, created_at, attempts, next_at, delivered_at, "
+                      "last_error, key_version, payload) VALUES (?, ?, ?, ?, ?, ?, 0, ?, "
+                      "NULL, '', ?, ?)",
+                      {id, channel, endpoint, kind, reference, now, now, kKeyVersion, sealed}));
   (void)n;
   return {};
 }
@@ -121,8 +121,9 @@ Result<std::string> DurableOutbox::send_email(const Email& email) {
     std::lock_guard lock(random_mu_);
     id = new_id(random_, "msg");
   }
-  json p = {{"to", email.to},           {"language", email.language}, {"kind", email.kind},
-            {"subject", email.subject}, {"text", email.text},         {"reference", email.reference}};
+  json p = {{"to", email.to},     {"language", email.language},
+            {"kind", email.kind}, {"subject", email.subject},
+            {"text", email.text}, {"reference", email.reference}};
   CHARTER_TRY(auto tx, store_.write());
   CHARTER_TRY_STATUS(insert(tx, id, "email", "", email.kind, email.reference, p.dump()));
   CHARTER_TRY_STATUS(tx.commit());
@@ -165,8 +166,8 @@ Micros DurableOutbox::backoff(std::int64_t attempts) {
     r = random_.next_u64();
   }
   const std::int64_t half = d / 2;
-  return Micros(half + (half > 0 ? static_cast<std::int64_t>(r % static_cast<std::uint64_t>(half + 1))
-                                 : 0));
+  return Micros(
+      half + (half > 0 ? static_cast<std::int64_t>(r % static_cast<std::uint64_t>(half + 1)) : 0));
 }
 
 Result<std::string> DurableOutbox::open_payload(std::string_view id) {
@@ -304,9 +305,9 @@ Result<std::vector<MessageInfo>> DurableOutbox::list(bool pending_only, std::siz
 
 Result<MessageInfo> DurableOutbox::info(std::string_view id) {
   CHARTER_TRY(auto tx, store_.read());
-  CHARTER_TRY(auto rows, tx.query("SELECT " + std::string(kColumns) +
-                                      " FROM notify_messages WHERE id = ?",
-                                  {id}));
+  CHARTER_TRY(
+      auto rows,
+      tx.query("SELECT " + std::string(kColumns) + " FROM notify_messages WHERE id = ?", {id}));
   CHARTER_TRY(bool more, rows.next());
   if (!more) return make_error(Errc::kNotFound, "no such outbox message");
   return read_info(rows);

@@ -22,8 +22,8 @@
 #pragma once
 
 #include <functional>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,8 +53,8 @@ struct OutboxOptions {
 
 // What the outbox lists (no personal data: the address and body stay sealed).
 struct MessageInfo {
-  std::string id;  // "msg_...": the delivery id
-  std::string channel;  // "email" or "webhook"
+  std::string id;        // "msg_...": the delivery id
+  std::string channel;   // "email" or "webhook"
   std::string endpoint;  // webhook endpoint id; "" for e-mail
   std::string kind;      // e-mail kind, or the event name
   std::string reference;

@@ -36,8 +36,7 @@ struct EmailEnvelope {
 std::string format_email(const Email& email, const EmailEnvelope& envelope);
 
 // "t=<seconds>,v1=<hex>".
-std::string webhook_signature(const crypto::SecretKey& secret, Timestamp at,
-                              std::string_view body);
+std::string webhook_signature(const crypto::SecretKey& secret, Timestamp at, std::string_view body);
 // True when `header` is a valid signature of `body` by `secret` no older than `tolerance` at
 // `now` (for receivers and tests).
 bool verify_webhook_signature(const crypto::SecretKey& secret, std::string_view header,

@@ -96,8 +96,8 @@ class OutboxTest : public ::testing::TestWithParam<store::Backend> {
       FAIL() << made.error().to_string();
     }
     ts_ = std::move(made).value();
-    dir_ = fs::temp_directory_path() / ("notify_test_" + std::to_string(::getpid()) + "_" +
-                                        std::to_string(random_.next_u64()));
+    dir_ = fs::temp_directory_path() /
+           ("notify_test_" + std::to_string(::getpid()) + "_" + std::to_string(random_.next_u64()));
     fs::create_directories(dir_);
   }
   void TearDown() override {
@@ -129,7 +129,7 @@ class OutboxTest : public ::testing::TestWithParam<store::Backend> {
   std::string raw_payload(const std::string& id) {
     auto tx = ts_->store().read();
     auto row = tx->query_one("SELECT payload FROM notify_messages WHERE id = ?", {id});
-    auto b = (*row)[0].as_blob(0);
+    auto b = (**row)[0].as_blob(0);
     return std::string(b->begin(), b->end());
   }
 
@@ -266,6 +266,7 @@ TEST_P(OutboxTest, ALeasedMessageIsRedeliveredWithTheSameIdAfterACrash) {
     inner_rounds += r->delivered;
   };
   ASSERT_OK_AND_ASSIGN(auto round, outbox_->deliver_due(outer, hooks));
+  EXPECT_EQ(round.delivered, 1);
   EXPECT_EQ(inner_rounds, 1);
   ASSERT_EQ(inner.sent.size(), 1u);
   ASSERT_EQ(outer.sent.size(), 1u);
@@ -313,7 +314,7 @@ TEST_P(OutboxTest, WebhooksAreSignedAndOnlyForSubscribedEndpoints) {
     EXPECT_EQ(body["delivery_id"], h["Charter-Delivery"]);
     EXPECT_EQ(body["event"], h["Charter-Event"]);
     EXPECT_EQ(body["subject_id"], "sub_abc");
-    EXPECT_EQ(body["time"], "2026-03-02T10:00:00Z");
+    EXPECT_EQ(body["time"], "2026-03-02T10:00:00.000000Z");
     if (p.url == "https://crm.internal/hook") {
       ++crm;
       EXPECT_TRUE(verify_webhook_signature(secret, h["Charter-Signature"], p.body, clock_.now(),
@@ -323,7 +324,9 @@ TEST_P(OutboxTest, WebhooksAreSignedAndOnlyForSubscribedEndpoints) {
       EXPECT_FALSE(verify_webhook_signature(secret, h["Charter-Signature"], p.body,
                                             clock_.now() + std::chrono::hours(1),
                                             std::chrono::minutes(5)));
-      if (body["event"] == "consent.withdrawn") EXPECT_EQ(body["purpose"], "newsletter");
+      if (body["event"] == "consent.withdrawn") {
+        EXPECT_EQ(body["purpose"], "newsletter");
+      }
     } else {
       EXPECT_FALSE(verify_webhook_signature(secret, h["Charter-Signature"], p.body, clock_.now(),
                                             std::chrono::minutes(5)));
@@ -416,6 +419,7 @@ TEST_P(OutboxTest, PurgeDeletesOnlyDeliveredMessages) {
   RecordingEmail mail;
   RecordingWebhook hooks;
   ASSERT_OK_AND_ASSIGN(auto round, outbox_->deliver_due(mail, hooks));
+  EXPECT_EQ(round.delivered, 1);
   ASSERT_OK_AND_ASSIGN(auto b, outbox_->send_email(email()));
   clock_.advance(std::chrono::hours(24));
   ASSERT_OK_AND_ASSIGN(auto n, outbox_->purge_delivered(clock_.now()));
@@ -447,7 +451,8 @@ webhooks:
       "  - {id: a, url: 'https://a.b/d', events: [erasure]}");
   ASSERT_FALSE(dup.ok());
   EXPECT_NE(dup.error().message.find("declared twice"), std::string::npos);
-  auto key = parse_webhooks("webhooks:\n  - {id: a, url: 'https://a.b/c', events: [erasure], x: 1}");
+  auto key =
+      parse_webhooks("webhooks:\n  - {id: a, url: 'https://a.b/c', events: [erasure], x: 1}");
   ASSERT_FALSE(key.ok());
   EXPECT_NE(key.error().message.find("unknown key `x`"), std::string::npos);
 }

@@ -12,9 +12,9 @@ constexpr std::uint32_t kVersion = 1;
 
 Result<store::Bytes> read_wrapped(store::Transaction& tx, const std::string& table,
                                   std::string_view name) {
-  CHARTER_TRY(auto row, tx.query_one("SELECT wrapped FROM " + table +
-                                         " WHERE name = ? AND version = ?",
-                                     {name, kVersion}));
+  CHARTER_TRY(auto row,
+              tx.query_one("SELECT wrapped FROM " + table + " WHERE name = ? AND version = ?",
+                           {name, kVersion}));
   if (!row) return store::Bytes();
   CHARTER_TRY(auto blob, (*row)[0].as_blob(0));
   return store::Bytes(blob.begin(), blob.end());

@@ -119,7 +119,8 @@ class HttpReceiver final : public Listener {
       }
       line = e + 2;
     }
-    std::size_t length = std::stoul(hit.headers.count("content-length") ? hit.headers["content-length"] : "0");
+    std::size_t length =
+        std::stoul(hit.headers.count("content-length") ? hit.headers["content-length"] : "0");
     std::string body = buf.substr(end + 4);
     char tmp[4096];
     while (body.size() < length) {

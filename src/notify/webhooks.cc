@@ -154,7 +154,8 @@ Result<crypto::SecretKey> load_or_create_webhook_secret(const std::string& key_d
   }
   if (!text.ok()) return std::move(text).error();
   std::string_view s(reinterpret_cast<const char*>(text->data()), text->size());
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+    s.remove_suffix(1);
   auto raw = crypto::from_hex(s);
   if (!raw.ok() || raw->size() != crypto::kKeyBytes)
     return make_error(Errc::kInvalidArgument, path + ": must hold 64 hex characters");
