@@ -113,6 +113,16 @@ Status open_outbox_and_archives(ServeState& s, const VaultOptions& opts,
   trail::Trail* t = s.trail.get();
   src.pseudonym = [t](std::string_view id) { return t->pseudonym(id); };
   s.archiver = std::make_unique<archive::Archiver>(policy, src, *s.archives);
+  directives::DirectivesDeps dd;
+  dd.vault = s.vault.get();
+  dd.archives = s.archiver.get();
+  dd.outbox = s.outbox.get();
+  dd.audit = [t](std::vector<audit::AuditEvent> events) {
+    return t->append_all(std::move(events));
+  };
+  dd.pseudonym = [t](std::string_view id) { return t->pseudonym(id); };
+  CHARTER_TRY(s.directives,
+              directives::DirectivesService::open(*s.store, *s.ring, dd, clock, random));
   return {};
 }
 
@@ -153,6 +163,7 @@ void ServeState::wire(http::ApiContext& c, const Clock& clock) const {
   c.decision_log = t;
   c.retention = retention.get();
   c.archives = archives.get();
+  c.directives = directives.get();
   if (delivery) {
     notify::DeliveryWorker* w = delivery.get();
     c.outbox_backlog = [w] { return static_cast<double>(w->backlog()); };

@@ -41,6 +41,7 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "crypto/key_ring.h"
+#include "directives/directives.h"
 #include "http/api.h"
 #include "http/charter_authenticator.h"
 #include "http/session_store.h"
@@ -102,7 +103,8 @@ struct ServeState {
   std::atomic<NoticeQueue*> noticer{nullptr};
   std::unique_ptr<archive::ArchiveStore> archives;
   std::unique_ptr<archive::Archiver> archiver;
-  std::vector<std::string> notices;  // lines for stdout, printed once
+  std::unique_ptr<directives::DirectivesService> directives;  // post-mortem directives
+  std::vector<std::string> notices;                           // lines for stdout, printed once
 
   ~ServeState() {
     noticer.store(nullptr);

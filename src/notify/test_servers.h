@@ -97,6 +97,10 @@ class HttpReceiver final : public Listener {
     std::lock_guard lock(mu_);
     return hits_;
   }
+  void set_script(std::vector<int> script) {
+    std::lock_guard lock(mu_);
+    script_ = std::move(script);
+  }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port()) + "/hook"; }
 
  private:
