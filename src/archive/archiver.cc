@@ -23,10 +23,15 @@ Result<Dossier> Archiver::gather(std::string_view subject_id) {
   if (info->status == vault::SubjectStatus::kErased)
     return make_error(Errc::kNotFound, "no such subject");
   CHARTER_TRY(d.data, sources_.vault->export_subject(subject_id));
-  if (sources_.ledger) CHARTER_TRY(d.consents, sources_.ledger->history(subject_id));
-  if (sources_.objections) CHARTER_TRY(d.objections, sources_.objections->history(subject_id));
-  if (sources_.restrictions)
+  if (sources_.ledger) {
+    CHARTER_TRY(d.consents, sources_.ledger->history(subject_id));
+  }
+  if (sources_.objections) {
+    CHARTER_TRY(d.objections, sources_.objections->history(subject_id));
+  }
+  if (sources_.restrictions) {
     CHARTER_TRY(d.restrictions, sources_.restrictions->history(subject_id));
+  }
   if (sources_.audit_log && sources_.pseudonym) {
     CHARTER_TRY(auto pseudonym, sources_.pseudonym(subject_id));
     audit::HistoryQuery q;

@@ -22,7 +22,7 @@ std::string ts(Timestamp t) { return format_timestamp(t); }
 std::string ts(const std::optional<Timestamp>& t) { return t ? format_timestamp(*t) : ""; }
 json tsj(const std::optional<Timestamp>& t) { return t ? json(format_timestamp(*t)) : json(); }
 
-const char* actor_kind(audit::ActorKind k) {
+const char* actor_text(audit::ActorKind k) {
   switch (k) {
     case audit::ActorKind::kStaff:
       return "staff";
@@ -35,7 +35,7 @@ const char* actor_kind(audit::ActorKind k) {
   }
   return "";
 }
-const char* decision_name(audit::Decision d) {
+const char* decision_text(audit::Decision d) {
   return d == audit::Decision::kAllow ? "allow" : d == audit::Decision::kDeny ? "deny" : "";
 }
 
@@ -245,11 +245,11 @@ json data_json(const Dossier& d, const policy::Policy& p, const ManifestInfo& in
   json access = json::array();
   for (const auto& a : d.access) {
     access.push_back({{"time", ts(a.time)},
-                      {"actor_kind", actor_kind(a.actor_kind)},
+                      {"actor_kind", actor_text(a.actor_kind)},
                       {"actor", a.actor},
                       {"action", a.action},
                       {"purpose", a.purpose},
-                      {"decision", decision_name(a.decision)},
+                      {"decision", decision_text(a.decision)},
                       {"reason", a.reason}});
   }
   out["consents"] = std::move(consents);
@@ -402,9 +402,9 @@ mu::data report_view(const Dossier& d, const policy::Policy& p, const ManifestIn
     for (const auto& a : d.access) {
       mu::data r;
       r.set("when", ts(a.time));
-      r.set("who", std::string(actor_kind(a.actor_kind)) + (a.actor.empty() ? "" : " " + a.actor));
+      r.set("who", std::string(actor_text(a.actor_kind)) + (a.actor.empty() ? "" : " " + a.actor));
       r.set("what", a.action + (a.purpose.empty() ? "" : " (" + a.purpose + ")"));
-      r.set("decision", decision_name(a.decision));
+      r.set("decision", decision_text(a.decision));
       l.push_back(r);
     }
   });
@@ -462,8 +462,8 @@ std::vector<ArchiveFile> render_files(const Dossier& d, const policy::Policy& p,
     files.push_back({"csv/restrictions.csv", std::move(restrictions.text)});
     Csv access({"time", "actor_kind", "actor", "action", "purpose", "decision", "reason"});
     for (const auto& a : d.access)
-      access.row({ts(a.time), actor_kind(a.actor_kind), a.actor, a.action, a.purpose,
-                  decision_name(a.decision), a.reason});
+      access.row({ts(a.time), actor_text(a.actor_kind), a.actor, a.action, a.purpose,
+                  decision_text(a.decision), a.reason});
     files.push_back({"csv/access_history.csv", std::move(access.text)});
   }
   auto text = policy::embedded_template("archive.html.mustache");
