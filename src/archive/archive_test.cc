@@ -38,7 +38,7 @@ std::string escaped(const std::string& s) {
         out += "&quot;";
         break;
       case '\'':
-        out += "&#39;";
+        out += "&apos;";
         break;
       default:
         out += c;
@@ -192,8 +192,9 @@ TEST_P(ArchiveTest, AccessArchiveIsSignedAndHoldsEverything) {
   EXPECT_NE(html.find("https://www.cnil.fr/fr/plaintes/"), std::string::npos);
   EXPECT_NE(html.find(policy_->controller.dpo_email), std::string::npos);
   EXPECT_NE(html.find("Réaliser des opérations de sollicitation"), std::string::npos);  // purpose
-  for (const auto& r : policy_->rights.list)
-    EXPECT_NE(html.find(r.label.in("fr")), std::string::npos);
+  for (const auto& r : policy_->rights.list) {
+    EXPECT_NE(html.find(escaped(r.label.in("fr"))), std::string::npos) << r.id;
+  }
   EXPECT_NE(html.find("Historique de vos consentements"), std::string::npos);
   EXPECT_NE(html.find("Conservation"), std::string::npos);
 }
