@@ -131,6 +131,24 @@ void BM_AccessExportGatherOnly10kEvents(benchmark::State& state) {
 }
 BENCHMARK(BM_AccessExportGatherOnly10kEvents)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The parts of the export after gathering: rendering the files, then the zip.
+void BM_AccessExportRenderOnly10kEvents(benchmark::State& state) {
+  static const std::string id = env().subject_with_events(10000);
+  auto d = env().archiver->gather(id);
+  archive::ManifestInfo info{"arc_x", "", "fr", false, env().clock.now(), env().clock.now()};
+  for (auto _ : state) benchmark::DoNotOptimize(archive::render_files(*d, *policy(), info));
+}
+BENCHMARK(BM_AccessExportRenderOnly10kEvents)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_AccessExportZipOnly10kEvents(benchmark::State& state) {
+  static const std::string id = env().subject_with_events(10000);
+  auto d = env().archiver->gather(id);
+  archive::ManifestInfo info{"arc_x", "", "fr", false, env().clock.now(), env().clock.now()};
+  auto files = archive::render_files(*d, *policy(), info);
+  for (auto _ : state) benchmark::DoNotOptimize(archive::make_zip(files, info.created_at));
+}
+BENCHMARK(BM_AccessExportZipOnly10kEvents)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 void erase(benchmark::State& state, bool scrub) {
   for (auto _ : state) {
     state.PauseTiming();

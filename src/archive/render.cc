@@ -2,6 +2,7 @@
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <map>
 
 #include "archive/archiver.h"
@@ -178,6 +179,68 @@ Words words(const std::string& lang) {
             "signing-key.pem (see the verification notice)."}}};
 }
 
+constexpr const char* kEventsPlaceholder = "@@charter-events@@";
+
+// A JSON string. ASCII is escaped here (the common case, fast); text with other bytes goes
+// through nlohmann, which replaces invalid UTF-8.
+void append_json_string(std::string& out, std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80) {
+      out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+      return;
+    }
+  }
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+// The events array of data.json, written directly (a subject may have tens of thousands): the
+// same members and layout as nlohmann's dump(2) at depth 1.
+std::string events_json(const Dossier& d, const ManifestInfo& info,
+                        const std::vector<std::string>& times) {
+  std::string out = "[";
+  bool first = true;
+  for (std::size_t i = 0; i < d.data.events.size(); ++i) {
+    const auto& e = d.data.events[i];
+    if (info.portability && !portable(e.source)) continue;
+    out += first ? "\n    {" : ",\n    {";
+    first = false;
+    out += "\n      \"id\": ";
+    append_json_string(out, e.id);
+    out += ",\n      \"field\": ";
+    append_json_string(out, e.field);
+    out += ",\n      \"category\": ";
+    append_json_string(out, e.category);
+    out += ",\n      \"occurred_at\": ";
+    append_json_string(out, times[i]);
+    out += ",\n      \"source\": ";
+    append_json_string(out, to_string(e.source));
+    out += ",\n      \"payload\": ";
+    append_json_string(out, e.payload);
+    out += "\n    }";
+  }
+  out += first ? "]" : "\n  ]";
+  return out;
+}
+
 json data_json(const Dossier& d, const policy::Policy& p, const ManifestInfo& info) {
   json values = json::array();
   for (const auto& v : d.data.values) {
@@ -189,16 +252,8 @@ json data_json(const Dossier& d, const policy::Policy& p, const ManifestInfo& in
                       {"collected_at", ts(v.collected_at)},
                       {"updated_at", ts(v.updated_at)}});
   }
-  json events = json::array();
-  for (const auto& e : d.data.events) {
-    if (info.portability && !portable(e.source)) continue;
-    events.push_back({{"id", e.id},
-                      {"field", e.field},
-                      {"category", e.category},
-                      {"occurred_at", ts(e.occurred_at)},
-                      {"source", to_string(e.source)},
-                      {"payload", e.payload}});
-  }
+  // Events (often thousands) are written by events_json() and spliced in: see render_files.
+  const json events = kEventsPlaceholder;
   const auto& s = d.data.info;
   json out = {{"format", "charter-subject-data/1"},
               {"subject_id", s.id},
@@ -429,9 +484,15 @@ mu::data report_view(const Dossier& d, const policy::Policy& p, const ManifestIn
 std::vector<ArchiveFile> render_files(const Dossier& d, const policy::Policy& p,
                                       const ManifestInfo& info) {
   std::vector<ArchiveFile> files;
-  files.push_back(
-      {"data.json",
-       data_json(d, p, info).dump(2, ' ', false, json::error_handler_t::replace) + "\n"});
+  std::vector<std::string> times;  // each event's time, formatted once
+  times.reserve(d.data.events.size());
+  for (const auto& e : d.data.events) times.push_back(ts(e.occurred_at));
+  std::string data = data_json(d, p, info).dump(2, ' ', false, json::error_handler_t::replace);
+  const std::string placeholder = std::string("\"") + kEventsPlaceholder + "\"";
+  if (auto at = data.find(placeholder); at != std::string::npos) {
+    data.replace(at, placeholder.size(), events_json(d, info, times));
+  }
+  files.push_back({"data.json", data + "\n"});
   Csv values({"field", "category", "value", "source", "collected_at", "updated_at"});
   for (const auto& v : d.data.values) {
     if (info.portability && !portable(v.source)) continue;
@@ -440,9 +501,10 @@ std::vector<ArchiveFile> render_files(const Dossier& d, const policy::Policy& p,
   }
   files.push_back({"csv/values.csv", std::move(values.text)});
   Csv events({"id", "field", "category", "occurred_at", "source", "payload"});
-  for (const auto& e : d.data.events) {
+  for (std::size_t i = 0; i < d.data.events.size(); ++i) {
+    const auto& e = d.data.events[i];
     if (info.portability && !portable(e.source)) continue;
-    events.row({e.id, e.field, e.category, ts(e.occurred_at), to_string(e.source), e.payload});
+    events.row({e.id, e.field, e.category, times[i], to_string(e.source), e.payload});
   }
   files.push_back({"csv/events.csv", std::move(events.text)});
   if (!info.portability) {
