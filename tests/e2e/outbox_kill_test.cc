@@ -8,8 +8,8 @@
 
 #include <fstream>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "e2e/api_client.h"
 #include "e2e/server_process.h"
