@@ -233,6 +233,8 @@ TEST_F(InfraRoutes, OpenApiDescribesWhatIsServed) {
       if (method != "get") continue;
       auto res = get(concrete(path));
       ASSERT_TRUE(res) << path;
+      // A route's own "unknown" answer (GET /archives/{token}: an HTML page), not the router's.
+      if (res->status == 404 && res->header("content-type").rfind("text/html", 0) == 0) continue;
       EXPECT_NE(res->status, 404) << path;
       EXPECT_NE(res->status, 405) << path;
     }
