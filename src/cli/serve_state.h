@@ -43,6 +43,7 @@
 #include "http/session_store.h"
 #include "retention/consent_source.h"
 #include "retention/engine.h"
+#include "rights/service.h"
 #include "staff/registry.h"
 #include "staff/services.h"
 #include "store/store.h"
@@ -66,6 +67,8 @@ struct ServeState {
   std::unique_ptr<consent::ConsentLedger> ledger;
   std::unique_ptr<consent::Objections> objections;
   std::unique_ptr<consent::Restrictions> restrictions;
+  // Data-subject requests: the queue outlives the retention engine (its request_open fact).
+  std::unique_ptr<rights::RequestQueue> rights_queue;
   std::unique_ptr<retention::LedgerConsentSource> retention_consent;
   std::unique_ptr<retention::Retention> retention;
   std::unique_ptr<ReindexQueue> reindex;
@@ -77,6 +80,13 @@ struct ServeState {
   access::IndexStats index_stats;
   std::unique_ptr<audit::Prover> prover;
   std::unique_ptr<http::CharterAuthenticator> authenticator;
+  // The outbox (src/notify) and the access archive maker (src/archive): null until wired
+  // (open_serve_state, "TODO(integrator)"); the rights routes that need them answer 503.
+  std::unique_ptr<notify::Outbox> outbox;
+  std::unique_ptr<archive::ArchiveMaker> archive;
+  std::unique_ptr<rights::Verifier> rights_verifier;
+  std::unique_ptr<rights::SubjectSessions> subject_sessions;
+  std::unique_ptr<rights::RightsService> rights;
   std::vector<std::string> notices;  // lines for stdout, printed once
 
   ~ServeState() {

@@ -30,6 +30,7 @@
 #include "http/session_store.h"
 #include "policy/model.h"
 #include "retention/engine.h"
+#include "rights/service.h"
 #include "staff/registry.h"
 #include "staff/services.h"
 #include "vault/vault.h"
@@ -68,6 +69,8 @@ struct ApiContext {
   access::DecisionLog* decision_log = nullptr;
   // Retention: sweep reports and legal holds.
   retention::Retention* retention = nullptr;
+  // Data-subject requests (with `clock`): subject routes and the DPO's queue.
+  rights::RightsService* rights = nullptr;
   // Runs around every handler once the request is authenticated (the server sets the audit
   // trail's actor for the operations the handler performs); unset: the handler alone.
   Router::Around around;

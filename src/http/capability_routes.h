@@ -22,5 +22,7 @@ Status add_consent_routes(Router& router, const ApiContext& ctx);
 Status add_audit_routes(Router& router, const ApiContext& ctx);
 Status add_access_routes(Router& router, const ApiContext& ctx);
 Status add_retention_routes(Router& router, const ApiContext& ctx);
+// rights_routes.cc: data-subject requests (subjects under /v1/rights, the DPO's queue).
+Status add_rights_routes(Router& router, const ApiContext& ctx);
 
 }  // namespace charter::http

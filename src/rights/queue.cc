@@ -165,6 +165,12 @@ Result<Request> RequestQueue::create(const NewRequest& in, const Actor& actor,
                        seal(r.id, "params", r.params_json), format_date(r.received),
                        format_date(r.due), us(now), us(now)}));
   (void)n;
+  if (!in.mail_key.empty()) {
+    CHARTER_TRY(auto m, tx.exec("INSERT INTO rights_mail (message_key, request_id, recorded_at) "
+                                "VALUES (?, ?, ?)",
+                                {in.mail_key, r.id, us(now)}));
+    (void)m;
+  }
   Transition t{r.id, "", r.type, std::nullopt, State::kReceived, actor, std::string(reason), now};
   CHARTER_TRY_STATUS(record(tx, t, {}));
   CHARTER_TRY_STATUS(tx.commit());

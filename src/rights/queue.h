@@ -44,6 +44,9 @@ struct NewRequest {
   std::string text;                        // free text, up to 10,000 bytes
   std::string params_json = "{}";          // right-specific parameters (a JSON object)
   std::optional<Date> received;            // unset: today (the clock's date)
+  // Maildir intake: the message's key, recorded in rights_mail in the same transaction (a
+  // message already recorded is kAlreadyExists and nothing is stored).
+  std::string mail_key;
 };
 
 // What a transition changes besides the state (unset: unchanged).
