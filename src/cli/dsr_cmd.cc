@@ -48,9 +48,9 @@ Result<std::unique_ptr<QueueContext>> open_queue(const QueueOpts& o) {
   CHARTER_TRY(ctx->trail, open_cli_trail(o.store, &ctx->policy, ctx->clock, ctx->random));
   CHARTER_TRY_STATUS(attach_vault_keys(*ctx->trail.trail, *ctx->store, o.store, o.keys.key_file,
                                        ctx->clock, ctx->random));
-  CHARTER_TRY(ctx->queue, rights::RequestQueue::open(*ctx->store, ctx->policy, *ctx->ring,
-                                                     ctx->clock, ctx->random,
-                                                     rights::trail_audit_hook(*ctx->trail.trail)));
+  CHARTER_TRY(ctx->queue,
+              rights::RequestQueue::open(*ctx->store, ctx->policy, *ctx->ring, ctx->clock,
+                                         ctx->random, rights::trail_audit_hook(*ctx->trail.trail)));
   return ctx;
 }
 
@@ -109,7 +109,8 @@ CLI::App* register_dsr_commands(CLI::App& app, Action& action) {
   });
 
   CLI::App* list = area->add_subcommand(
-      "list", "The queue: id, right, state, received, due date and deadline status (tab-separated)");
+      "list",
+      "The queue: id, right, state, received, due date and deadline status (tab-separated)");
   list->add_flag("--open", q->open_only, "Only requests not yet answered");
   list->add_option("--state", q->state, "Only requests in this state");
   add_store_options(list, q->store);
@@ -132,8 +133,9 @@ CLI::App* register_dsr_commands(CLI::App& app, Action& action) {
       const Date today = date_of((*ctx)->clock.now());
       for (const auto& r : *all) {
         const Date due = r.extended_due ? *r.extended_due : r.due;
-        const char* status =
-            rights::is_final(r.state) ? "answered" : rights::to_string(rights::deadline_status(due, today));
+        const char* status = rights::is_final(r.state)
+                                 ? "answered"
+                                 : rights::to_string(rights::deadline_status(due, today));
         std::printf("%s\t%s\t%s\t%s\t%s\t%s\n", r.id.c_str(), rights::to_string(r.type),
                     rights::to_string(r.state), format_date(r.received).c_str(),
                     format_date(due).c_str(), status);

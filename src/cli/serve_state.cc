@@ -8,8 +8,8 @@
 #include "crypto/encoding.h"
 #include "crypto/key_source.h"
 #include "crypto/secret_file.h"
-#include "store/open.h"
 #include "rights/trail_hook.h"
+#include "store/open.h"
 #include "vault/schema.h"
 
 namespace charter::cli {
@@ -167,9 +167,8 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   CHARTER_TRY(s->ledger, consent::ConsentLedger::open(db, policy, clock, random, *s->ring, lo));
   s->objections = std::make_unique<consent::Objections>(*s->ledger);
   s->restrictions = std::make_unique<consent::Restrictions>(*s->ledger);
-  CHARTER_TRY(s->rights_queue,
-              rights::RequestQueue::open(db, *policy, *s->ring, clock, random,
-                                         rights::trail_audit_hook(*s->trail)));
+  CHARTER_TRY(s->rights_queue, rights::RequestQueue::open(db, *policy, *s->ring, clock, random,
+                                                          rights::trail_audit_hook(*s->trail)));
   s->retention_consent = std::make_unique<retention::LedgerConsentSource>(*s->ledger);
   retention::RetentionOptions rto;
   rto.consent = s->retention_consent.get();

@@ -72,19 +72,21 @@ Result<rights::RightType> right_member(const json& body, std::string_view name, 
   if (!v) return v.error();
   if (!*v) {
     if (required) {
-      return make_error(Errc::kInvalidArgument, std::string(name) + ": required; one of access, "
-                                                                    "rectification, erasure, "
-                                                                    "restriction, portability, "
-                                                                    "withdraw_consent, objection, "
-                                                                    "post_mortem");
+      return make_error(Errc::kInvalidArgument, std::string(name) +
+                                                    ": required; one of access, "
+                                                    "rectification, erasure, "
+                                                    "restriction, portability, "
+                                                    "withdraw_consent, objection, "
+                                                    "post_mortem");
     }
     return rights::RightType::kUnclassified;
   }
   auto t = rights::parse_right(**v);
   if (!t || *t == rights::RightType::kUnclassified) {
     return make_error(Errc::kInvalidArgument,
-                      std::string(name) + ": one of access, rectification, erasure, restriction, "
-                                          "portability, withdraw_consent, objection, post_mortem");
+                      std::string(name) +
+                          ": one of access, rectification, erasure, restriction, "
+                          "portability, withdraw_consent, objection, post_mortem");
   }
   return *t;
 }
@@ -190,24 +192,24 @@ Status add_rights_routes(Router& router, const ApiContext& ctx) {
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   {
-    Route r = make_route(Method::kPost, "/v1/rights/requests/{request_id}/verify",
-                         "verifyRightsCode",
-                         "Verify the one-time code; opens the subject session", "rights");
+    Route r =
+        make_route(Method::kPost, "/v1/rights/requests/{request_id}/verify", "verifyRightsCode",
+                   "Verify the one-time code; opens the subject session", "rights");
     r.description =
         "Sets the subject session cookie charter_subject (HttpOnly, Secure, SameSite=Strict, "
         "30 minutes), scoped to the verified address. At most 5 attempts per code.";
     r.auth = Auth::kNone;
     r.body = body_of("The code", {{"code", kString}}, {"code"});
-    r.replies = {{200, "Verified; the request and the session expiry", "application/json",
-                  kObject}};
+    r.replies = {
+        {200, "Verified; the request and the session expiry", "application/json", kObject}};
     r.handler = [&svc, today](Request& req) -> Result<Response> {
       CHARTER_TRY_STATUS(check_members(req.json, {"code"}));
       CHARTER_TRY(std::string id, id_param(req, "request_id", "dsr"));
       CHARTER_TRY(std::string code, string_member(req.json, "code", 16));
       CHARTER_TRY(auto v, svc.verify(id, code));
-      Response out = json_response(200, {{"request", subject_view(v.request, today())},
-                                         {"session_expires_at",
-                                          format_timestamp(v.session.expires_at)}});
+      Response out =
+          json_response(200, {{"request", subject_view(v.request, today())},
+                              {"session_expires_at", format_timestamp(v.session.expires_at)}});
       const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(svc.sessions().ttl());
       out.headers.add("Set-Cookie", subject_cookie(v.session.secret, max_age.count()));
       return out;
@@ -230,8 +232,8 @@ Status add_rights_routes(Router& router, const ApiContext& ctx) {
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   {
-    Route r = make_route(Method::kGet, "/v1/rights/me/requests/{request_id}",
-                         "getOwnRightsRequest", "One request of the session's address", "rights");
+    Route r = make_route(Method::kGet, "/v1/rights/me/requests/{request_id}", "getOwnRightsRequest",
+                         "One request of the session's address", "rights");
     r.auth = Auth::kNone;
     r.replies = {{200, "The request", "application/json", kObject}};
     r.handler = [&svc, today](Request& req) -> Result<Response> {
@@ -241,9 +243,9 @@ Status add_rights_routes(Router& router, const ApiContext& ctx) {
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   {
-    Route r = make_route(Method::kPost, "/v1/rights/me/requests/{request_id}/proof",
-                         "uploadRightsProof",
-                         "Heirs and agents: upload the proof (sealed) for the DPO", "rights");
+    Route r =
+        make_route(Method::kPost, "/v1/rights/me/requests/{request_id}/proof", "uploadRightsProof",
+                   "Heirs and agents: upload the proof (sealed) for the DPO", "rights");
     r.auth = Auth::kNone;
     r.body = body_of("The document, base64url", {{"document", kString}}, {"document"});
     r.replies = {{200, "The request, proof pending", "application/json", kObject}};
@@ -254,8 +256,8 @@ Status add_rights_routes(Router& router, const ApiContext& ctx) {
       auto bytes = crypto::from_base64url(doc);
       if (!bytes) return make_error(Errc::kInvalidArgument, "document: base64url bytes");
       std::string raw(crypto::as_chars(*bytes));
-      CHARTER_TRY(auto after, svc.upload_proof(mine.id, raw,
-                                               rights::Actor{rights::Actor::Kind::kSubject, ""}));
+      CHARTER_TRY(auto after,
+                  svc.upload_proof(mine.id, raw, rights::Actor{rights::Actor::Kind::kSubject, ""}));
       return json_response(200, subject_view(after, today()));
     };
     CHARTER_TRY_STATUS(router.add(std::move(r)));
@@ -377,16 +379,15 @@ Status add_rights_routes(Router& router, const ApiContext& ctx) {
                               CHARTER_TRY(auto r, svc.classify(id, t, req.principal->id));
                               return staff_view(r, today());
                             }));
-  CHARTER_TRY_STATUS(action("identity", "confirmRightsIdentity",
-                            "The identity is established otherwise (say how): in progress",
-                            {{"note", kString}}, {"note"},
-                            [&svc, today](Request& req, const std::string& id) -> Result<json> {
-                              CHARTER_TRY_STATUS(check_members(req.json, {"note"}));
-                              CHARTER_TRY(auto note, string_member(req.json, "note", 2000));
-                              CHARTER_TRY(auto r,
-                                          svc.confirm_identity(id, req.principal->id, note));
-                              return staff_view(r, today());
-                            }));
+  CHARTER_TRY_STATUS(
+      action("identity", "confirmRightsIdentity",
+             "The identity is established otherwise (say how): in progress", {{"note", kString}},
+             {"note"}, [&svc, today](Request& req, const std::string& id) -> Result<json> {
+               CHARTER_TRY_STATUS(check_members(req.json, {"note"}));
+               CHARTER_TRY(auto note, string_member(req.json, "note", 2000));
+               CHARTER_TRY(auto r, svc.confirm_identity(id, req.principal->id, note));
+               return staff_view(r, today());
+             }));
   CHARTER_TRY_STATUS(action("code", "sendRightsCode",
                             "E-mail a one-time code to the requester: awaiting verification",
                             json::object(), json::array(),
@@ -426,26 +427,26 @@ Status add_rights_routes(Router& router, const ApiContext& ctx) {
         CHARTER_TRY(auto r, svc.extend(id, req.principal->id, reason));
         return staff_view(r, today());
       }));
-  CHARTER_TRY_STATUS(action(
-      "fulfil", "fulfilRightsRequest",
-      "Carry the right out and send the answer (access and portability: the archive link)",
-      {{"params", kObject}, {"note", kString}}, json::array(),
-      [&svc, today](Request& req, const std::string& id) -> Result<json> {
-        CHARTER_TRY_STATUS(check_members(req.json, {"params", "note"}));
-        rights::FulfilOptions fo;
-        if (req.json.contains("params")) {
-          if (!req.json["params"].is_object()) {
-            return make_error(Errc::kInvalidArgument, "params: a JSON object");
-          }
-          fo.params_json = req.json["params"].dump();
-        }
-        CHARTER_TRY(auto note, optional_string(req.json, "note", 4000));
-        if (note) fo.note = *note;
-        CHARTER_TRY(auto o, svc.fulfil(id, req.principal->id, fo));
-        json out = staff_view(o.request, today());
-        if (!o.archive_link.empty()) out["archive_link"] = o.archive_link;
-        return out;
-      }));
+  CHARTER_TRY_STATUS(
+      action("fulfil", "fulfilRightsRequest",
+             "Carry the right out and send the answer (access and portability: the archive link)",
+             {{"params", kObject}, {"note", kString}}, json::array(),
+             [&svc, today](Request& req, const std::string& id) -> Result<json> {
+               CHARTER_TRY_STATUS(check_members(req.json, {"params", "note"}));
+               rights::FulfilOptions fo;
+               if (req.json.contains("params")) {
+                 if (!req.json["params"].is_object()) {
+                   return make_error(Errc::kInvalidArgument, "params: a JSON object");
+                 }
+                 fo.params_json = req.json["params"].dump();
+               }
+               CHARTER_TRY(auto note, optional_string(req.json, "note", 4000));
+               if (note) fo.note = *note;
+               CHARTER_TRY(auto o, svc.fulfil(id, req.principal->id, fo));
+               json out = staff_view(o.request, today());
+               if (!o.archive_link.empty()) out["archive_link"] = o.archive_link;
+               return out;
+             }));
   CHARTER_TRY_STATUS(action(
       "refuse", "refuseRightsRequest",
       "Refuse (art. 12(5): manifestly unfounded or excessive; or identity not established)",

@@ -34,12 +34,10 @@ std::string right_label(const policy::Policy& policy, RightType t, std::string_v
 }
 
 std::string dpo_and_cnil(const policy::Policy& policy, std::string_view lang) {
-  const std::string dpo =
-      policy.controller.dpo_email.empty() ? policy.controller.contact_email
-                                          : policy.controller.dpo_email;
-  const std::string cnil = policy.authority.complaint_url.empty()
-                               ? std::string(kCnilComplaints)
-                               : policy.authority.complaint_url;
+  const std::string dpo = policy.controller.dpo_email.empty() ? policy.controller.contact_email
+                                                              : policy.controller.dpo_email;
+  const std::string cnil = policy.authority.complaint_url.empty() ? std::string(kCnilComplaints)
+                                                                  : policy.authority.complaint_url;
   if (fr(lang)) {
     return "\n\nVotre délégué à la protection des données (DPO) : " + dpo +
            ".\nVous pouvez introduire une réclamation auprès de la CNIL : " + cnil + "\n";

@@ -141,9 +141,8 @@ Result<MaildirReport> intake_maildir(RequestQueue& queue, const std::string& dir
     const std::string seen = unique + ":2,S";
     fs::rename(path, root / "cur" / seen, ec);
     if (ec) {
-      return make_error(Errc::kUnavailable,
-                        "--maildir: recorded but cannot move to cur/ (" + ec.message() +
-                            "); rerun to move it");
+      return make_error(Errc::kUnavailable, "--maildir: recorded but cannot move to cur/ (" +
+                                                ec.message() + "); rerun to move it");
     }
   }
   return report;

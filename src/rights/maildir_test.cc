@@ -46,8 +46,9 @@ TEST(MaildirParse, FromAddress) {
 
 TEST_P(MaildirTest, EachNewMessageOnceThenMoved) {
   make_dirs();
-  write("1700000000.M1P1.host", "From: Jeanne <jeanne@example.fr>\r\nSubject: Effacement\r\n\r\n"
-                                "Merci d'effacer mes données.\r\n");
+  write("1700000000.M1P1.host",
+        "From: Jeanne <jeanne@example.fr>\r\nSubject: Effacement\r\n\r\n"
+        "Merci d'effacer mes données.\r\n");
   write("1700000001.M2P1.host", "From: paul@example.fr\nSubject: Access\n\nSend me my data.\n");
   write("1700000002.M3P1.host", "Subject: no sender\n\nhello\n");
   ASSERT_OK_AND_ASSIGN(auto rep, intake_maildir(*queue_, dir_));

@@ -30,9 +30,12 @@ bool valid_reason(std::string_view r) {
 
 const char* kind_name(Actor::Kind k) {
   switch (k) {
-    case Actor::Kind::kSubject: return "subject";
-    case Actor::Kind::kStaff: return "staff";
-    case Actor::Kind::kSystem: return "system";
+    case Actor::Kind::kSubject:
+      return "subject";
+    case Actor::Kind::kStaff:
+      return "staff";
+    case Actor::Kind::kSystem:
+      return "system";
   }
   return "system";
 }
@@ -213,12 +216,12 @@ Result<Request> RequestQueue::transition(std::string_view request_id, State to, 
   if (r.extended_due) ext = format_date(*r.extended_due);
   std::optional<std::int64_t> verified;
   if (r.verified_at) verified = us(*r.verified_at);
-  CHARTER_TRY(auto n, tx.exec("UPDATE rights_requests SET type = ?, state = ?, proof_state = ?, "
-                              "subject_id = ?, extended_due_on = ?, updated_at = ?, verified_at = "
-                              "?, params_sealed = ? WHERE request_id = ?",
-                              {to_string(r.type), to_string(r.state), to_string(r.proof),
-                               r.subject_id, ext, us(now), verified,
-                               seal(r.id, "params", r.params_json), r.id}));
+  CHARTER_TRY(auto n,
+              tx.exec("UPDATE rights_requests SET type = ?, state = ?, proof_state = ?, "
+                      "subject_id = ?, extended_due_on = ?, updated_at = ?, verified_at = "
+                      "?, params_sealed = ? WHERE request_id = ?",
+                      {to_string(r.type), to_string(r.state), to_string(r.proof), r.subject_id, ext,
+                       us(now), verified, seal(r.id, "params", r.params_json), r.id}));
   (void)n;
   if (c.answer) {
     CHARTER_TRY(auto m, tx.exec("UPDATE rights_requests SET answer_sealed = ? WHERE request_id = ?",
@@ -238,8 +241,8 @@ Result<Request> RequestQueue::transition(std::string_view request_id, State to, 
 
 Result<std::vector<Request>> RequestQueue::select(store::Transaction& tx, std::string_view where,
                                                   std::initializer_list<store::Param> params) {
-  std::string sql = "SELECT " + std::string(kColumns) + " FROM rights_requests " +
-                    std::string(where);
+  std::string sql =
+      "SELECT " + std::string(kColumns) + " FROM rights_requests " + std::string(where);
   CHARTER_TRY(store::Rows rows, tx.query(sql, params));
   std::vector<Request> out;
   while (true) {
@@ -374,8 +377,9 @@ Result<std::vector<TransitionRecord>> RequestQueue::history(std::string_view req
 
 Result<std::string> RequestQueue::proof_document(std::string_view request_id) {
   CHARTER_TRY(auto tx, store_.read());
-  CHARTER_TRY(auto row, tx.query_one("SELECT proof_sealed FROM rights_requests WHERE request_id = ?",
-                                     {request_id}));
+  CHARTER_TRY(
+      auto row,
+      tx.query_one("SELECT proof_sealed FROM rights_requests WHERE request_id = ?", {request_id}));
   if (!row) return make_error(Errc::kNotFound, "request: no such request");
   if ((*row)[0].is_null()) return std::string();
   CHARTER_TRY(auto blob, (*row)[0].as_blob(0));

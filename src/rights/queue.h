@@ -77,9 +77,8 @@ class RequestQueue {
   // Everything borrowed must outlive the queue.
   static Result<std::unique_ptr<RequestQueue>> open(store::Store& store,
                                                     const policy::Policy& policy,
-                                                    const crypto::KeyRing& ring,
-                                                    const Clock& clock, Random& random,
-                                                    AuditHook audit = {});
+                                                    const crypto::KeyRing& ring, const Clock& clock,
+                                                    Random& random, AuditHook audit = {});
 
   // Records a new request in state `received` (deadlines from the policy's rights).
   Result<Request> create(const NewRequest& request, const Actor& actor, std::string_view reason);

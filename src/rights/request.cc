@@ -46,15 +46,24 @@ std::optional<RightType> parse_right(std::string_view s) {
 
 const char* article_of(RightType t) {
   switch (t) {
-    case RightType::kAccess: return "GDPR art. 15";
-    case RightType::kRectification: return "GDPR art. 16";
-    case RightType::kErasure: return "GDPR art. 17";
-    case RightType::kRestriction: return "GDPR art. 18";
-    case RightType::kPortability: return "GDPR art. 20";
-    case RightType::kWithdrawConsent: return "GDPR art. 7(3)";
-    case RightType::kObjection: return "GDPR art. 21";
-    case RightType::kPostMortem: return "loi Informatique et Libertés art. 85";
-    case RightType::kUnclassified: break;
+    case RightType::kAccess:
+      return "GDPR art. 15";
+    case RightType::kRectification:
+      return "GDPR art. 16";
+    case RightType::kErasure:
+      return "GDPR art. 17";
+    case RightType::kRestriction:
+      return "GDPR art. 18";
+    case RightType::kPortability:
+      return "GDPR art. 20";
+    case RightType::kWithdrawConsent:
+      return "GDPR art. 7(3)";
+    case RightType::kObjection:
+      return "GDPR art. 21";
+    case RightType::kPostMortem:
+      return "loi Informatique et Libertés art. 85";
+    case RightType::kUnclassified:
+      break;
   }
   return "";
 }
@@ -99,9 +108,12 @@ bool transition_allowed(State from, State to) {
 
 const char* to_string(Requester r) {
   switch (r) {
-    case Requester::kSubject: return "subject";
-    case Requester::kHeir: return "heir";
-    case Requester::kAgent: return "agent";
+    case Requester::kSubject:
+      return "subject";
+    case Requester::kHeir:
+      return "heir";
+    case Requester::kAgent:
+      return "agent";
   }
   return "subject";
 }
@@ -115,10 +127,14 @@ std::optional<Requester> parse_requester(std::string_view s) {
 
 const char* to_string(ProofState p) {
   switch (p) {
-    case ProofState::kNone: return "none";
-    case ProofState::kPending: return "pending";
-    case ProofState::kAccepted: return "accepted";
-    case ProofState::kRefused: return "refused";
+    case ProofState::kNone:
+      return "none";
+    case ProofState::kPending:
+      return "pending";
+    case ProofState::kAccepted:
+      return "accepted";
+    case ProofState::kRefused:
+      return "refused";
   }
   return "none";
 }

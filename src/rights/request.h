@@ -18,15 +18,15 @@
 namespace charter::rights {
 
 enum class RightType {
-  kUnclassified,  // an e-mail to the DPO not yet classified (maildir intake)
-  kAccess,        // art. 15
-  kRectification, // art. 16
-  kErasure,       // art. 17
-  kRestriction,   // art. 18
-  kPortability,   // art. 20
+  kUnclassified,     // an e-mail to the DPO not yet classified (maildir intake)
+  kAccess,           // art. 15
+  kRectification,    // art. 16
+  kErasure,          // art. 17
+  kRestriction,      // art. 18
+  kPortability,      // art. 20
   kWithdrawConsent,  // art. 7(3)
-  kObjection,     // art. 21
-  kPostMortem,    // loi Informatique et Libertés art. 85
+  kObjection,        // art. 21
+  kPostMortem,       // loi Informatique et Libertés art. 85
 };
 // Policy right ids: "access", "rectification", "erasure", "restriction", "portability",
 // "withdraw_consent", "objection", "post_mortem"; "unclassified".
@@ -73,10 +73,10 @@ struct Request {
   State state = State::kReceived;
   Requester requester = Requester::kSubject;
   ProofState proof = ProofState::kNone;
-  std::string channel;   // policy channel id
-  std::string language;  // "fr" or "en"
-  std::string email;     // normalised; the address answers go to
-  std::string text;      // the free text of the request (may be empty)
+  std::string channel;      // policy channel id
+  std::string language;     // "fr" or "en"
+  std::string email;        // normalised; the address answers go to
+  std::string text;         // the free text of the request (may be empty)
   std::string params_json;  // right-specific parameters ({} when none), see docs/RIGHTS.md
   std::string subject_id;   // set once the identity is verified and the address is known
   Date received;

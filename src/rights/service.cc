@@ -89,8 +89,8 @@ Result<Request> RightsService::submit(const NewRequest& in, std::string_view cli
   const int ttl = static_cast<int>(d_.verifier->options().code_ttl.count());
   CHARTER_TRY(auto sent, d_.outbox->send_email(code_email(d_.queue->policy(), r, code, ttl)));
   (void)sent;
-  return d_.queue->transition(r.id, State::kAwaitingVerification, Actor{Actor::Kind::kSystem, "rights"},
-                              "code_sent");
+  return d_.queue->transition(r.id, State::kAwaitingVerification,
+                              Actor{Actor::Kind::kSystem, "rights"}, "code_sent");
 }
 
 Status RightsService::resend_code(std::string_view request_id, std::string_view client) {
@@ -123,8 +123,8 @@ Result<Verified> RightsService::verify(std::string_view request_id, std::string_
                                             "code_verified", {}, c));
     reindex(after.subject_id);
   } else {
-    CHARTER_TRY(after, d_.queue->transition(r.id, r.state, subject_actor(), "address_verified",
-                                            {}, c));
+    CHARTER_TRY(after,
+                d_.queue->transition(r.id, r.state, subject_actor(), "address_verified", {}, c));
   }
   CHARTER_TRY(auto session, d_.sessions->open(d_.queue->email_index(r.email)));
   return Verified{std::move(after), std::move(session)};
@@ -173,9 +173,9 @@ Result<Request> RightsService::send_code(std::string_view request_id, std::strin
   CHARTER_TRY_STATUS(need_outbox());
   CHARTER_TRY(Request r, d_.queue->get(request_id));
   if (r.state != State::kReceived) {
-    return make_error(Errc::kFailedPrecondition,
-                      std::string("request is ") + to_string(r.state) + ": a code is sent only "
-                                                                         "to a received request");
+    return make_error(Errc::kFailedPrecondition, std::string("request is ") + to_string(r.state) +
+                                                     ": a code is sent only "
+                                                     "to a received request");
   }
   CHARTER_TRY(std::string code, d_.verifier->issue(r.id));
   const int ttl = static_cast<int>(d_.verifier->options().code_ttl.count());
@@ -184,8 +184,8 @@ Result<Request> RightsService::send_code(std::string_view request_id, std::strin
   return d_.queue->transition(r.id, State::kAwaitingVerification, staff(staff_id), "code_sent");
 }
 
-Result<Request> RightsService::upload_proof(std::string_view request_id,
-                                            std::string_view document, const Actor& actor) {
+Result<Request> RightsService::upload_proof(std::string_view request_id, std::string_view document,
+                                            const Actor& actor) {
   CHARTER_TRY(Request r, d_.queue->get(request_id));
   if (r.requester == Requester::kSubject) {
     return make_error(Errc::kFailedPrecondition, "request: made by the subject; no proof needed");
@@ -200,8 +200,8 @@ Result<Request> RightsService::upload_proof(std::string_view request_id,
 }
 
 Result<Request> RightsService::decide_proof(std::string_view request_id, bool accept,
-                                            std::string_view subject_id,
-                                            std::string_view staff_id, std::string_view note) {
+                                            std::string_view subject_id, std::string_view staff_id,
+                                            std::string_view note) {
   CHARTER_TRY(Request r, d_.queue->get(request_id));
   if (r.requester == Requester::kSubject || r.proof != ProofState::kPending) {
     return make_error(Errc::kFailedPrecondition, "request: no proof is pending");
@@ -257,8 +257,7 @@ Result<Outcome> RightsService::close(const Request& r, State outcome, std::strin
   (void)sent;
   Changes c;
   c.answer = email.text;
-  CHARTER_TRY(Request after,
-              d_.queue->transition(r.id, outcome, staff(staff_id), reason, {}, c));
+  CHARTER_TRY(Request after, d_.queue->transition(r.id, outcome, staff(staff_id), reason, {}, c));
   reindex(after.subject_id);
   return Outcome{std::move(after), email.text, std::move(link)};
 }
@@ -418,7 +417,8 @@ Result<std::string> RightsService::fulfil_rectification(const Request& r, const 
         notify::Event::kRectification, r.subject_id, "", d_.queue->clock().now()}));
   }
   return fr(r) ? "Nous avons rectifié ces données, et prévenu les destinataires internes "
-                 "(article 19 du RGPD) :\n" + list
+                 "(article 19 du RGPD) :\n" +
+                     list
                : "We rectified this data and told our internal recipients (GDPR art. 19):\n" + list;
 }
 
@@ -443,8 +443,8 @@ Result<std::string> RightsService::fulfil_erasure(const Request& r, bool& partia
     CHARTER_TRY_STATUS(d_.ledger->erase_subject(r.subject_id));
   }
   if (d_.outbox != nullptr) {
-    CHARTER_TRY_STATUS(d_.outbox->notify(notify::EventNotice{
-        notify::Event::kErasure, r.subject_id, "", d_.queue->clock().now()}));
+    CHARTER_TRY_STATUS(d_.outbox->notify(
+        notify::EventNotice{notify::Event::kErasure, r.subject_id, "", d_.queue->clock().now()}));
   }
   const policy::Policy& pol = d_.queue->policy();
   const std::string lang = fr(r) ? "fr" : "en";
@@ -464,11 +464,12 @@ Result<std::string> RightsService::fulfil_erasure(const Request& r, bool& partia
     for (const auto& h : k.holds) {
       const bool hold = h.reason == "open_while:legal_hold";
       const std::string ground =
-          hold ? (fr(r) ? "article 17(3)(e) du RGPD (constatation, exercice ou défense de droits en "
-                          "justice)"
-                        : "GDPR art. 17(3)(e) (establishment, exercise or defence of legal claims)")
-               : (fr(r) ? "article 17(3)(b) du RGPD (obligation légale)"
-                        : "GDPR art. 17(3)(b) (legal obligation)");
+          hold
+              ? (fr(r) ? "article 17(3)(e) du RGPD (constatation, exercice ou défense de droits en "
+                         "justice)"
+                       : "GDPR art. 17(3)(e) (establishment, exercise or defence of legal claims)")
+              : (fr(r) ? "article 17(3)(b) du RGPD (obligation légale)"
+                       : "GDPR art. 17(3)(b) (legal obligation)");
       std::string until;
       if (h.until) {
         until = (fr(r) ? "supprimé le " : "deleted on ") + format_date(date_of(*h.until));
@@ -511,12 +512,14 @@ Result<std::string> RightsService::fulfil_restriction(const Request& r, const st
     CHARTER_TRY_STATUS(d_.outbox->notify(notify::EventNotice{
         notify::Event::kRestriction, r.subject_id, "", d_.queue->clock().now()}));
   }
-  return fr(r) ? std::string("Le traitement de vos données est limité à compter de ce jour : elles "
-                             "restent conservées mais ne sont plus utilisées (article 18 du "
-                             "RGPD). Nous vous préviendrons avant de lever cette limitation.\n")
-               : std::string("The processing of your data is restricted from today: it stays "
-                             "stored but is no longer used (GDPR art. 18). We will tell you "
-                             "before lifting the restriction.\n");
+  return fr(r) ? std::string(
+                     "Le traitement de vos données est limité à compter de ce jour : elles "
+                     "restent conservées mais ne sont plus utilisées (article 18 du "
+                     "RGPD). Nous vous préviendrons avant de lever cette limitation.\n")
+               : std::string(
+                     "The processing of your data is restricted from today: it stays "
+                     "stored but is no longer used (GDPR art. 18). We will tell you "
+                     "before lifting the restriction.\n");
 }
 
 Result<std::string> RightsService::fulfil_objection(const Request& r, const std::string& params) {
@@ -547,7 +550,8 @@ Result<std::string> RightsService::fulfil_objection(const Request& r, const std:
     list += bullet(pu != nullptr ? pu->label.in(lang) : purpose);
   }
   return fr(r) ? "Votre opposition est enregistrée et s'applique dès maintenant (article 21 du "
-                 "RGPD) à :\n" + list
+                 "RGPD) à :\n" +
+                     list
                : "Your objection is recorded and applies from now on (GDPR art. 21) to:\n" + list;
 }
 
@@ -593,9 +597,9 @@ Result<std::string> RightsService::fulfil_withdrawal(const Request& r, const std
     return fr(r) ? std::string("Aucun consentement n'était en cours.\n")
                  : std::string("No consent was in force.\n");
   }
-  return fr(r) ? "Votre consentement est retiré dès maintenant (article 7(3) du RGPD) pour :\n" +
-                     list
-               : "Your consent is withdrawn from now on (GDPR art. 7(3)) for:\n" + list;
+  return fr(r)
+             ? "Votre consentement est retiré dès maintenant (article 7(3) du RGPD) pour :\n" + list
+             : "Your consent is withdrawn from now on (GDPR art. 7(3)) for:\n" + list;
 }
 
 }  // namespace charter::rights

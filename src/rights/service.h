@@ -59,7 +59,7 @@ struct RightsDeps {
 
 // The deadline of a request as the API shows it.
 struct DeadlineView {
-  Date due;                       // the extended due date once extended
+  Date due;                              // the extended due date once extended
   std::optional<DeadlineStatus> status;  // unset once the request is answered
 };
 DeadlineView deadline_view(const Request& r, Date today);
@@ -77,8 +77,8 @@ struct FulfilOptions {
 
 struct Outcome {
   Request request;
-  std::string answer;          // the text sent
-  std::string archive_link;    // access, portability
+  std::string answer;        // the text sent
+  std::string archive_link;  // access, portability
 };
 
 class RightsService {

@@ -94,7 +94,8 @@ TEST_P(RightsTest, CodeIsCheckedExpiresAndLimitsAttempts) {
 
 TEST_P(RightsTest, IntakeIsRateLimitedPerAddressAndPerClient) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_OK(rights_->submit(ask(RightType::kAccess, "spam@example.fr"), "c-" + std::to_string(i)));
+    ASSERT_OK(
+        rights_->submit(ask(RightType::kAccess, "spam@example.fr"), "c-" + std::to_string(i)));
   }
   auto sixth = rights_->submit(ask(RightType::kAccess, "spam@example.fr"), "c-9");
   ASSERT_FALSE(sixth.ok());
@@ -133,13 +134,13 @@ TEST_P(RightsTest, SessionSeesOnlyItsOwnRequests) {
 }
 
 TEST_P(RightsTest, PersonalDataIsSealedAtRest) {
-  ASSERT_OK(rights_->submit(ask(RightType::kAccess, "sealed.person@example.fr",
-                                R"({"note":"my phone 0601020304"})"),
-                            "c1"));
+  ASSERT_OK(rights_->submit(
+      ask(RightType::kAccess, "sealed.person@example.fr", R"({"note":"my phone 0601020304"})"),
+      "c1"));
   ASSERT_OK_AND_ASSIGN(auto tx, store().read());
-  for (const char* sql : {"SELECT email_sealed FROM rights_requests",
-                          "SELECT params_sealed FROM rights_requests",
-                          "SELECT email_index FROM rights_requests"}) {
+  for (const char* sql :
+       {"SELECT email_sealed FROM rights_requests", "SELECT params_sealed FROM rights_requests",
+        "SELECT email_index FROM rights_requests"}) {
     ASSERT_OK_AND_ASSIGN(auto rows, tx.query(sql));
     ASSERT_OK_AND_ASSIGN(bool more, rows.next());
     ASSERT_TRUE(more);
@@ -183,11 +184,12 @@ TEST_P(RightsTest, IllegalTransitionsAreRefused) {
   auto again = rights_->fulfil(r.id, "stf_dpo");
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, Errc::kFailedPrecondition);
-  auto t = queue_->transition(r.id, State::kInProgress, Actor{Actor::Kind::kStaff, "stf_dpo"},
-                              "reopen");
+  auto t =
+      queue_->transition(r.id, State::kInProgress, Actor{Actor::Kind::kStaff, "stf_dpo"}, "reopen");
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.error().code, Errc::kFailedPrecondition);
-  ASSERT_OK_AND_ASSIGN(auto rec, rights_->record(ask(RightType::kAccess, "r@example.fr"), "stf_dpo"));
+  ASSERT_OK_AND_ASSIGN(auto rec,
+                       rights_->record(ask(RightType::kAccess, "r@example.fr"), "stf_dpo"));
   auto early = rights_->fulfil(rec.id, "stf_dpo");
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().code, Errc::kFailedPrecondition);
@@ -315,8 +317,8 @@ TEST_P(RightsTest, RestrictionObjectionAndWithdrawalChangeDecisionsAtOnce) {
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.reasons[0], access::reason::kConsentWithdrawn);
 
-  auto ob = submit_verified(RightType::kObjection, "obj@example.fr",
-                            R"({"purposes":["prospecting"]})");
+  auto ob =
+      submit_verified(RightType::kObjection, "obj@example.fr", R"({"purposes":["prospecting"]})");
   ASSERT_OK(rights_->fulfil(ob.id, "stf_dpo"));
   ASSERT_OK_AND_ASSIGN(d, service_->decide(sales(), b, prospecting()));
   EXPECT_FALSE(d.allowed);
@@ -329,9 +331,9 @@ TEST_P(RightsTest, RestrictionObjectionAndWithdrawalChangeDecisionsAtOnce) {
 
   std::vector<notify::Event> events;
   for (const auto& n : outbox_.notices) events.push_back(n.event);
-  EXPECT_EQ(events, (std::vector<notify::Event>{notify::Event::kConsentWithdrawn,
-                                                notify::Event::kObjection,
-                                                notify::Event::kRestriction}));
+  EXPECT_EQ(events,
+            (std::vector<notify::Event>{notify::Event::kConsentWithdrawn, notify::Event::kObjection,
+                                        notify::Event::kRestriction}));
 }
 
 TEST_P(RightsTest, AccessAndPortabilityGiveTheArchiveLink) {
@@ -388,7 +390,8 @@ TEST_P(RightsTest, HeirBringsProofTheDpoAccepts) {
   ASSERT_OK_AND_ASSIGN(auto v, rights_->verify(r.id, outbox_.last_code("heir@example.fr")));
   // The address is verified, but the request waits for the proof.
   EXPECT_EQ(v.request.state, State::kAwaitingVerification);
-  ASSERT_OK(rights_->upload_proof(r.id, "%PDF death certificate", Actor{Actor::Kind::kSubject, ""}));
+  ASSERT_OK(
+      rights_->upload_proof(r.id, "%PDF death certificate", Actor{Actor::Kind::kSubject, ""}));
   ASSERT_OK_AND_ASSIGN(auto doc, queue_->proof_document(r.id));
   EXPECT_EQ(doc, "%PDF death certificate");
   ASSERT_OK_AND_ASSIGN(auto acc, rights_->decide_proof(r.id, true, id, "stf_dpo",
@@ -410,8 +413,8 @@ TEST_P(RightsTest, ProofRefusedRefusesTheRequest) {
   n.requester = Requester::kAgent;
   ASSERT_OK_AND_ASSIGN(auto r, rights_->submit(n, "c1"));
   ASSERT_OK(rights_->upload_proof(r.id, "mandate.pdf bytes", Actor{Actor::Kind::kSubject, ""}));
-  ASSERT_OK_AND_ASSIGN(auto ref, rights_->decide_proof(r.id, false, "", "stf_dpo",
-                                                       "The mandate is not signed"));
+  ASSERT_OK_AND_ASSIGN(
+      auto ref, rights_->decide_proof(r.id, false, "", "stf_dpo", "The mandate is not signed"));
   EXPECT_EQ(ref.state, State::kRefused);
   EXPECT_EQ(ref.proof, ProofState::kRefused);
   EXPECT_TRUE(contains(outbox_.emails.back().text, "mandate is not signed"));

@@ -22,13 +22,13 @@ Result<SubjectSession> SubjectSessions::open(const crypto::BlindIndex& email_ind
   const Timestamp now = queue_.clock().now();
   s.expires_at = now + ttl_;
   CHARTER_TRY(auto tx, queue_.store().write());
-  CHARTER_TRY(auto d, tx.exec("DELETE FROM rights_sessions WHERE expires_at < ?",
-                              {to_unix_micros(now)}));
+  CHARTER_TRY(auto d,
+              tx.exec("DELETE FROM rights_sessions WHERE expires_at < ?", {to_unix_micros(now)}));
   (void)d;
   CHARTER_TRY(auto n, tx.exec("INSERT INTO rights_sessions (secret_mac, email_index, created_at, "
                               "expires_at) VALUES (?, ?, ?, ?)",
-                              {key_of(s.secret), crypto::ByteView(email_index),
-                               to_unix_micros(now), to_unix_micros(s.expires_at)}));
+                              {key_of(s.secret), crypto::ByteView(email_index), to_unix_micros(now),
+                               to_unix_micros(s.expires_at)}));
   (void)n;
   CHARTER_TRY_STATUS(tx.commit());
   return s;

@@ -12,7 +12,6 @@ std::int64_t us(Timestamp t) { return to_unix_micros(t); }
 
 }  // namespace
 
-
 std::string Verifier::mac_hex(std::string_view message) const {
   const auto tag = crypto::mac(queue_.keys().mac, crypto::as_bytes(message));
   return to_hex(tag);
@@ -95,8 +94,9 @@ Status Verifier::check(std::string_view request_id, std::string_view code) {
     CHARTER_TRY_STATUS(tx.commit());
     return ok_status();
   }
-  CHARTER_TRY(auto n, tx.exec("UPDATE rights_codes SET attempts = attempts + 1 WHERE request_id = ?",
-                              {request_id}));
+  CHARTER_TRY(auto n,
+              tx.exec("UPDATE rights_codes SET attempts = attempts + 1 WHERE request_id = ?",
+                      {request_id}));
   (void)n;
   CHARTER_TRY_STATUS(tx.commit());
   return make_error(Errc::kPermissionDenied, "code: wrong code");

@@ -89,9 +89,9 @@ class Rights : public ::testing::TestWithParam<std::string> {
       auto svc = call(env->port(), "POST", "/v1/services", env->dpo,
                       {{"name", "crm"}, {"purposes", {"prospecting"}}});
       ASSERT_EQ(svc.status, 201) << svc.body.dump();
-      auto tok = call(env->port(), "POST",
-                      "/v1/services/" + svc.body["id"].get<std::string>() + "/tokens", env->dpo,
-                      {{"validity", "P30D"}});
+      auto tok =
+          call(env->port(), "POST", "/v1/services/" + svc.body["id"].get<std::string>() + "/tokens",
+               env->dpo, {{"validity", "P30D"}});
       ASSERT_EQ(tok.status, 201) << tok.body.dump();
       env->service.bearer = tok.body["token"];
       slot = std::move(env);
@@ -104,9 +104,10 @@ class Rights : public ::testing::TestWithParam<std::string> {
     return call(env_->port(), method, target, who, body);
   }
   // A subject's own call with the subject session cookie.
-  Reply as_subject(const std::string& session, const std::string& method,
-                   const std::string& target, const json& body = nullptr) {
-    return call(env_->port(), method, target, {}, body, "Cookie: charter_subject=" + session + "\r\n");
+  Reply as_subject(const std::string& session, const std::string& method, const std::string& target,
+                   const json& body = nullptr) {
+    return call(env_->port(), method, target, {}, body,
+                "Cookie: charter_subject=" + session + "\r\n");
   }
   std::string address(const std::string& name) { return name + "." + GetParam() + "@example.net"; }
   std::string new_subject(const std::string& email) {
@@ -170,7 +171,9 @@ class Rights : public ::testing::TestWithParam<std::string> {
   }
   bool outbox_wired() {
     auto r = as({}, "POST", "/v1/rights/requests",
-                {{"type", "access"}, {"email", address("probe")}, {"language", "en"}});
+                {{"type", "access"},
+                 {"email", address("probe" + std::to_string(++probes_))},
+                 {"language", "en"}});
     if (r.status == 503) {
       EXPECT_NE(r.body.dump().find("outbox not configured"), std::string::npos) << r.body.dump();
       return false;
@@ -184,11 +187,14 @@ class Rights : public ::testing::TestWithParam<std::string> {
 
   Env* env_ = nullptr;
   std::map<std::string, std::string> seen_;
+  static inline int probes_ = 0;
 };
 
 TEST_P(Rights, DpoRecordsWithTheReceiptDateAndSeesTheDeadline) {
   auto r = as(env_->dpo, "POST", "/v1/rights/queue",
-              {{"email", address("letter")}, {"received", "2026-01-31"}, {"language", "fr"},
+              {{"email", address("letter")},
+               {"received", "2026-01-31"},
+               {"language", "fr"},
                {"text", "Lettre recommandée"}});
   ASSERT_EQ(r.status, 201) << r.body.dump();
   const std::string id = r.body["request_id"];
@@ -233,7 +239,7 @@ TEST_P(Rights, DpoRecordsWithTheReceiptDateAndSeesTheDeadline) {
 
 TEST_P(Rights, WithoutOutboxRoutesNeedingItAnswer503) {
   if (outbox_wired()) GTEST_SKIP() << "an outbox is wired";
-  auto r = as(env_->dpo, "POST", "/v1/rights/queue", {{"email", address("o"), }, {"type", "access"}});
+  auto r = as(env_->dpo, "POST", "/v1/rights/queue", {{"email", address("o")}, {"type", "access"}});
   ASSERT_EQ(r.status, 201);
   const std::string id = r.body["request_id"];
   auto code = as(env_->dpo, "POST", "/v1/rights/queue/" + id + "/code", json::object());
