@@ -13,6 +13,7 @@ namespace charter::rights {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::kDpo;
 using testing::RightsFixture;
 
 class MaildirTest : public RightsFixture {
@@ -76,7 +77,7 @@ TEST_P(MaildirTest, EachNewMessageOnceThenMoved) {
   EXPECT_EQ(all.size(), 2u);
   EXPECT_EQ(count("new"), 1u);
   // The DPO classifies it.
-  ASSERT_OK_AND_ASSIGN(auto c, rights_->classify(r.id, RightType::kErasure, "stf_dpo"));
+  ASSERT_OK_AND_ASSIGN(auto c, rights_->classify(r.id, RightType::kErasure, kDpo));
   EXPECT_EQ(c.type, RightType::kErasure);
   EXPECT_FALSE(intake_maildir(*queue_, tmp_.path()).ok());
 }

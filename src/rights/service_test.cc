@@ -9,6 +9,7 @@ namespace charter::rights {
 namespace {
 
 using access::AccessRequest;
+using testing::kDpo;
 using testing::RightsFixture;
 using vault::Relationship;
 
@@ -58,7 +59,7 @@ TEST_P(RightsTest, IntakeAnswersAlikeForKnownAndUnknownAddresses) {
   // The unknown owner, once verified, learns that nothing is held.
   ASSERT_OK_AND_ASSIGN(auto v, rights_->verify(unknown.id, outbox_.last_code("nobody@example.fr")));
   EXPECT_EQ(v.request.subject_id, "");
-  ASSERT_OK_AND_ASSIGN(auto out, rights_->fulfil(unknown.id, "stf_dpo"));
+  ASSERT_OK_AND_ASSIGN(auto out, rights_->fulfil(unknown.id, kDpo));
   EXPECT_EQ(out.request.state, State::kFulfilled);
   EXPECT_TRUE(contains(out.answer, "We hold no data")) << out.answer;
   EXPECT_TRUE(archive_.made.empty());
@@ -165,14 +166,14 @@ TEST_P(RightsTest, EveryTransitionIsAuditedAndAFailingAuditStoresNothing) {
   EXPECT_EQ(hist.size(), 3u);
 
   audit_fail_ = true;
-  auto refused = rights_->refuse(r.id, "stf_dpo", "excessive", "Fifth identical request");
+  auto refused = rights_->refuse(r.id, kDpo, "excessive", "Fifth identical request");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, Errc::kUnavailable);
   ASSERT_OK_AND_ASSIGN(auto still, queue_->get(r.id));
   EXPECT_EQ(still.state, State::kInProgress);
   ASSERT_OK_AND_ASSIGN(hist, queue_->history(r.id));
   EXPECT_EQ(hist.size(), 3u);
-  auto created = rights_->record(ask(RightType::kAccess, "x@example.fr"), "stf_dpo");
+  auto created = rights_->record(ask(RightType::kAccess, "x@example.fr"), kDpo);
   EXPECT_FALSE(created.ok());
   ASSERT_OK_AND_ASSIGN(auto all, queue_->list());
   EXPECT_EQ(all.size(), 1u);
@@ -180,17 +181,17 @@ TEST_P(RightsTest, EveryTransitionIsAuditedAndAFailingAuditStoresNothing) {
 
 TEST_P(RightsTest, IllegalTransitionsAreRefused) {
   auto r = submit_verified(RightType::kObjection, "ill@example.fr");
-  ASSERT_OK(rights_->refuse(r.id, "stf_dpo", "manifestly_unfounded", "Not a request"));
-  auto again = rights_->fulfil(r.id, "stf_dpo");
+  ASSERT_OK(rights_->refuse(r.id, kDpo, "manifestly_unfounded", "Not a request"));
+  auto again = rights_->fulfil(r.id, kDpo);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, Errc::kFailedPrecondition);
   auto t =
-      queue_->transition(r.id, State::kInProgress, Actor{Actor::Kind::kStaff, "stf_dpo"}, "reopen");
+      queue_->transition(r.id, State::kInProgress, Actor{Actor::Kind::kStaff, kDpo}, "reopen");
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.error().code, Errc::kFailedPrecondition);
   ASSERT_OK_AND_ASSIGN(auto rec,
-                       rights_->record(ask(RightType::kAccess, "r@example.fr"), "stf_dpo"));
-  auto early = rights_->fulfil(rec.id, "stf_dpo");
+                       rights_->record(ask(RightType::kAccess, "r@example.fr"), kDpo));
+  auto early = rights_->fulfil(rec.id, kDpo);
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().code, Errc::kFailedPrecondition);
 }
@@ -200,19 +201,19 @@ TEST_P(RightsTest, DpoRecordsTheRealReceiptDateAndExtendsWithinTheFirstMonth) {
   NewRequest n = ask(RightType::kAccess, "post@example.fr");
   n.channel = "email_dpo";
   n.received = *parse_date("2026-01-31");
-  ASSERT_OK_AND_ASSIGN(auto r, rights_->record(n, "stf_dpo"));
+  ASSERT_OK_AND_ASSIGN(auto r, rights_->record(n, kDpo));
   EXPECT_EQ(format_date(r.received), "2026-01-31");
   EXPECT_EQ(format_date(r.due), "2026-03-02");
   EXPECT_EQ(r.state, State::kReceived);
-  ASSERT_OK_AND_ASSIGN(r, rights_->confirm_identity(r.id, "stf_dpo", "ID card copy by post"));
+  ASSERT_OK_AND_ASSIGN(r, rights_->confirm_identity(r.id, kDpo, "ID card copy by post"));
   EXPECT_EQ(r.state, State::kInProgress);
   // Today is 2 March 2026: the last day of the first month, due soon.
   auto view = deadline_view(r, date_of(clock_.now()));
   EXPECT_EQ(view.status, DeadlineStatus::kDueSoon);
-  auto noreason = rights_->extend(r.id, "stf_dpo", "");
+  auto noreason = rights_->extend(r.id, kDpo, "");
   ASSERT_FALSE(noreason.ok());
   EXPECT_EQ(noreason.error().code, Errc::kInvalidArgument);
-  ASSERT_OK_AND_ASSIGN(auto ext, rights_->extend(r.id, "stf_dpo", "Archives on paper to search"));
+  ASSERT_OK_AND_ASSIGN(auto ext, rights_->extend(r.id, kDpo, "Archives on paper to search"));
   EXPECT_EQ(ext.state, State::kExtended);
   ASSERT_TRUE(ext.extended_due.has_value());
   EXPECT_EQ(format_date(*ext.extended_due), "2026-04-30");
@@ -227,23 +228,23 @@ TEST_P(RightsTest, DpoRecordsTheRealReceiptDateAndExtendsWithinTheFirstMonth) {
   EXPECT_EQ(format_date(view.due), "2026-04-30");
   EXPECT_EQ(view.status, DeadlineStatus::kOnTime);
   // Extending twice is not allowed.
-  EXPECT_FALSE(rights_->extend(r.id, "stf_dpo", "again").ok());
+  EXPECT_FALSE(rights_->extend(r.id, kDpo, "again").ok());
 }
 
 TEST_P(RightsTest, NoExtensionAfterTheFirstMonthAndOverdueShown) {
   NewRequest n = ask(RightType::kAccess, "late@example.fr");
   n.channel = "email_dpo";
   n.received = *parse_date("2026-01-15");
-  ASSERT_OK_AND_ASSIGN(auto r, rights_->record(n, "stf_dpo"));
-  ASSERT_OK_AND_ASSIGN(r, rights_->confirm_identity(r.id, "stf_dpo", "Known customer"));
+  ASSERT_OK_AND_ASSIGN(auto r, rights_->record(n, kDpo));
+  ASSERT_OK_AND_ASSIGN(r, rights_->confirm_identity(r.id, kDpo, "Known customer"));
   EXPECT_EQ(deadline_view(r, date_of(clock_.now())).status, DeadlineStatus::kOverdue);
-  auto ext = rights_->extend(r.id, "stf_dpo", "Too late");
+  auto ext = rights_->extend(r.id, kDpo, "Too late");
   ASSERT_FALSE(ext.ok());
   EXPECT_EQ(ext.error().code, Errc::kFailedPrecondition);
   EXPECT_TRUE(contains(ext.error().message, "12(3)"));
   auto future = ask(RightType::kAccess, "f@example.fr");
   future.received = *parse_date("2026-04-01");
-  EXPECT_FALSE(rights_->record(future, "stf_dpo").ok());
+  EXPECT_FALSE(rights_->record(future, kDpo).ok());
 }
 
 TEST_P(RightsTest, RectificationIsAppliedAndRecipientsNotified) {
@@ -251,7 +252,7 @@ TEST_P(RightsTest, RectificationIsAppliedAndRecipientsNotified) {
   auto r = submit_verified(RightType::kRectification, "rect@example.fr",
                            R"({"changes":{"last_name":"Martin-Durand"}})", "fr");
   ASSERT_EQ(r.subject_id, id);
-  ASSERT_OK_AND_ASSIGN(auto out, rights_->fulfil(r.id, "stf_dpo"));
+  ASSERT_OK_AND_ASSIGN(auto out, rights_->fulfil(r.id, kDpo));
   EXPECT_EQ(out.request.state, State::kFulfilled);
   vault::ReadRequest rr;
   rr.subject_id = id;
@@ -279,7 +280,7 @@ TEST_P(RightsTest, ErasureErasesAndListsWhatIsKeptWithItsGround) {
   // While the request is open, retention treats it as a fact.
   ASSERT_OK_AND_ASSIGN(auto facts, retention_->erasure_facts(id));
   EXPECT_TRUE(facts.request_open);
-  ASSERT_OK_AND_ASSIGN(auto out, rights_->fulfil(r.id, "stf_dpo"));
+  ASSERT_OK_AND_ASSIGN(auto out, rights_->fulfil(r.id, kDpo));
   EXPECT_TRUE(out.request.state == State::kFulfilled ||
               out.request.state == State::kPartiallyFulfilled);
   ASSERT_OK_AND_ASSIGN(auto info, vault_->subject(id));
@@ -295,9 +296,9 @@ TEST_P(RightsTest, ErasureErasesAndListsWhatIsKeptWithItsGround) {
 
 TEST_P(RightsTest, ErasureUnderALegalHoldIsPartialWithArticle17_3e) {
   std::string id = create("held@example.fr", Relationship::kCustomer);
-  ASSERT_OK(retention_->place_hold(id, "stf_dpo", "Dispute over invoice 42"));
+  ASSERT_OK(retention_->place_hold(id, kDpo, "Dispute over invoice 42"));
   auto r = submit_verified(RightType::kErasure, "held@example.fr");
-  ASSERT_OK_AND_ASSIGN(auto out, rights_->fulfil(r.id, "stf_dpo"));
+  ASSERT_OK_AND_ASSIGN(auto out, rights_->fulfil(r.id, kDpo));
   EXPECT_EQ(out.request.state, State::kPartiallyFulfilled) << out.answer;
   EXPECT_TRUE(contains(out.answer, "17(3)(e)")) << out.answer;
 }
@@ -312,19 +313,19 @@ TEST_P(RightsTest, RestrictionObjectionAndWithdrawalChangeDecisionsAtOnce) {
     ASSERT_TRUE(d.allowed) << d.sentence;
   }
   auto wr = submit_verified(RightType::kWithdrawConsent, "wd@example.fr");
-  ASSERT_OK(rights_->fulfil(wr.id, "stf_dpo"));
+  ASSERT_OK(rights_->fulfil(wr.id, kDpo));
   ASSERT_OK_AND_ASSIGN(auto d, service_->decide(sales(), a, prospecting()));
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.reasons[0], access::reason::kConsentWithdrawn);
 
   auto ob =
       submit_verified(RightType::kObjection, "obj@example.fr", R"({"purposes":["prospecting"]})");
-  ASSERT_OK(rights_->fulfil(ob.id, "stf_dpo"));
+  ASSERT_OK(rights_->fulfil(ob.id, kDpo));
   ASSERT_OK_AND_ASSIGN(d, service_->decide(sales(), b, prospecting()));
   EXPECT_FALSE(d.allowed);
 
   auto rs = submit_verified(RightType::kRestriction, "res@example.fr");
-  ASSERT_OK(rights_->fulfil(rs.id, "stf_dpo"));
+  ASSERT_OK(rights_->fulfil(rs.id, kDpo));
   ASSERT_OK_AND_ASSIGN(d, service_->decide(sales(), c, prospecting()));
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.reasons[0], access::reason::kSubjectRestricted);
@@ -339,7 +340,7 @@ TEST_P(RightsTest, RestrictionObjectionAndWithdrawalChangeDecisionsAtOnce) {
 TEST_P(RightsTest, AccessAndPortabilityGiveTheArchiveLink) {
   std::string id = create("acc@example.fr", Relationship::kProspect);
   auto r = submit_verified(RightType::kPortability, "acc@example.fr");
-  ASSERT_OK_AND_ASSIGN(auto out, rights_->fulfil(r.id, "stf_dpo"));
+  ASSERT_OK_AND_ASSIGN(auto out, rights_->fulfil(r.id, kDpo));
   ASSERT_EQ(archive_.made.size(), 1u);
   EXPECT_EQ(archive_.made[0].subject_id, id);
   EXPECT_TRUE(archive_.made[0].portability);
@@ -350,7 +351,7 @@ TEST_P(RightsTest, AccessAndPortabilityGiveTheArchiveLink) {
   // Without an archive maker: a clear kUnavailable and nothing changes.
   make_service(&outbox_, nullptr);
   auto r2 = submit_verified(RightType::kAccess, "acc@example.fr");
-  auto none = rights_->fulfil(r2.id, "stf_dpo");
+  auto none = rights_->fulfil(r2.id, kDpo);
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().code, Errc::kUnavailable);
   ASSERT_OK_AND_ASSIGN(auto still, queue_->get(r2.id));
@@ -368,10 +369,10 @@ TEST_P(RightsTest, WithoutOutboxIntakeIsUnavailable) {
 
 TEST_P(RightsTest, RefusalGivesReasonsDpoAndCnil) {
   auto r = submit_verified(RightType::kAccess, "ref@example.fr");
-  auto bad = rights_->refuse(r.id, "stf_dpo", "because", "x");
+  auto bad = rights_->refuse(r.id, kDpo, "because", "x");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, Errc::kInvalidArgument);
-  ASSERT_OK_AND_ASSIGN(auto out, rights_->refuse(r.id, "stf_dpo", "excessive",
+  ASSERT_OK_AND_ASSIGN(auto out, rights_->refuse(r.id, kDpo, "excessive",
                                                  "Twelve identical requests this month"));
   EXPECT_EQ(out.request.state, State::kRefused);
   EXPECT_TRUE(contains(out.answer, "12(5)"));
@@ -394,16 +395,16 @@ TEST_P(RightsTest, HeirBringsProofTheDpoAccepts) {
       rights_->upload_proof(r.id, "%PDF death certificate", Actor{Actor::Kind::kSubject, ""}));
   ASSERT_OK_AND_ASSIGN(auto doc, queue_->proof_document(r.id));
   EXPECT_EQ(doc, "%PDF death certificate");
-  ASSERT_OK_AND_ASSIGN(auto acc, rights_->decide_proof(r.id, true, id, "stf_dpo",
+  ASSERT_OK_AND_ASSIGN(auto acc, rights_->decide_proof(r.id, true, id, kDpo,
                                                        "Certificate and family record checked"));
   EXPECT_EQ(acc.state, State::kInProgress);
   EXPECT_EQ(acc.subject_id, id);
   EXPECT_EQ(acc.proof, ProofState::kAccepted);
-  auto nonote = rights_->fulfil(r.id, "stf_dpo");
+  auto nonote = rights_->fulfil(r.id, kDpo);
   EXPECT_FALSE(nonote.ok());
   FulfilOptions fo;
   fo.note = "The directives were carried out: the account is closed.";
-  ASSERT_OK_AND_ASSIGN(auto out, rights_->fulfil(r.id, "stf_dpo", fo));
+  ASSERT_OK_AND_ASSIGN(auto out, rights_->fulfil(r.id, kDpo, fo));
   EXPECT_EQ(out.request.state, State::kFulfilled);
   EXPECT_TRUE(contains(out.answer, "account is closed"));
 }
@@ -414,7 +415,7 @@ TEST_P(RightsTest, ProofRefusedRefusesTheRequest) {
   ASSERT_OK_AND_ASSIGN(auto r, rights_->submit(n, "c1"));
   ASSERT_OK(rights_->upload_proof(r.id, "mandate.pdf bytes", Actor{Actor::Kind::kSubject, ""}));
   ASSERT_OK_AND_ASSIGN(
-      auto ref, rights_->decide_proof(r.id, false, "", "stf_dpo", "The mandate is not signed"));
+      auto ref, rights_->decide_proof(r.id, false, "", kDpo, "The mandate is not signed"));
   EXPECT_EQ(ref.state, State::kRefused);
   EXPECT_EQ(ref.proof, ProofState::kRefused);
   EXPECT_TRUE(contains(outbox_.emails.back().text, "mandate is not signed"));

@@ -16,6 +16,9 @@
 
 namespace charter::rights::testing {
 
+// A well-formed staff id for the DPO of the tests.
+inline const std::string kDpo = "stf_000000000000000000000000dp";
+
 class FakeOutbox final : public notify::Outbox {
  public:
   Result<std::string> send_email(const notify::Email& email) override {
