@@ -8,6 +8,7 @@
 #include "crypto/encoding.h"
 #include "crypto/key_source.h"
 #include "crypto/secret_file.h"
+#include "rights/trail_hook.h"
 #include "store/open.h"
 #include "vault/schema.h"
 
@@ -168,6 +169,7 @@ void ServeState::wire(http::ApiContext& c, const Clock& clock) const {
     notify::DeliveryWorker* w = delivery.get();
     c.outbox_backlog = [w] { return static_cast<double>(w->backlog()); };
   }
+  c.rights = rights.get();
   c.around = [](http::Request& req, const http::Handler& handler) -> Result<http::Response> {
     if (!req.principal) return handler(req);
     trail::Trail::ActorScope scope(audit_actor(*req.principal), req.id);
@@ -249,9 +251,15 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   CHARTER_TRY(s->ledger, consent::ConsentLedger::open(db, policy, clock, random, *s->ring, lo));
   s->objections = std::make_unique<consent::Objections>(*s->ledger);
   s->restrictions = std::make_unique<consent::Restrictions>(*s->ledger);
+  CHARTER_TRY(s->rights_queue, rights::RequestQueue::open(db, *policy, *s->ring, clock, random,
+                                                          rights::trail_audit_hook(*s->trail)));
   s->retention_consent = std::make_unique<retention::LedgerConsentSource>(*s->ledger);
   retention::RetentionOptions rto;
   rto.consent = s->retention_consent.get();
+  // A subject with a request not yet answered keeps what `open_while: [request_open]` holds.
+  rto.request_open = [q = s->rights_queue.get()](std::string_view id) {
+    return q->open_for_subject(id);
+  };
   rto.on_hold_change = hold_audit_hook(*s->trail);
   CHARTER_TRY(s->retention,
               retention::Retention::open(db, *s->vault, *policy, clock, random, std::move(rto)));
@@ -267,6 +275,21 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
       std::make_unique<http::CharterAuthenticator>(*s->staff, *s->services, *s->sessions);
 
   CHARTER_TRY_STATUS(open_outbox_and_archives(*s, opts, *policy, clock, random, notify_config));
+
+  s->rights_verifier = std::make_unique<rights::Verifier>(*s->rights_queue);
+  s->subject_sessions = std::make_unique<rights::SubjectSessions>(*s->rights_queue);
+  rights::RightsDeps rd;
+  rd.queue = s->rights_queue.get();
+  rd.verifier = s->rights_verifier.get();
+  rd.sessions = s->subject_sessions.get();
+  rd.vault = s->vault.get();
+  rd.ledger = s->ledger.get();
+  rd.objections = s->objections.get();
+  rd.restrictions = s->restrictions.get();
+  rd.retention = s->retention.get();
+  rd.outbox = s->outbox.get();
+  rd.archive = s->archiver.get();
+  s->rights = std::make_unique<rights::RightsService>(rd);
 
   CHARTER_TRY(auto dpo, first_dpo(*s->staff, *policy, random));
   if (!dpo.empty()) s->notices.push_back(std::move(dpo));

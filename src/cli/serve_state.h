@@ -50,6 +50,7 @@
 #include "notify/worker.h"
 #include "retention/consent_source.h"
 #include "retention/engine.h"
+#include "rights/service.h"
 #include "staff/registry.h"
 #include "staff/services.h"
 #include "store/store.h"
@@ -82,6 +83,8 @@ struct ServeState {
   std::unique_ptr<consent::ConsentLedger> ledger;
   std::unique_ptr<consent::Objections> objections;
   std::unique_ptr<consent::Restrictions> restrictions;
+  // Data-subject requests: the queue outlives the retention engine (its request_open fact).
+  std::unique_ptr<rights::RequestQueue> rights_queue;
   std::unique_ptr<retention::LedgerConsentSource> retention_consent;
   std::unique_ptr<retention::Retention> retention;
   std::unique_ptr<ReindexQueue> reindex;
@@ -104,7 +107,11 @@ struct ServeState {
   std::unique_ptr<archive::ArchiveStore> archives;
   std::unique_ptr<archive::Archiver> archiver;
   std::unique_ptr<directives::DirectivesService> directives;  // post-mortem directives
-  std::vector<std::string> notices;                           // lines for stdout, printed once
+  // Data-subject requests (src/rights): fulfilment through the outbox and the archiver above.
+  std::unique_ptr<rights::Verifier> rights_verifier;
+  std::unique_ptr<rights::SubjectSessions> subject_sessions;
+  std::unique_ptr<rights::RightsService> rights;
+  std::vector<std::string> notices;  // lines for stdout, printed once
 
   ~ServeState() {
     noticer.store(nullptr);

@@ -34,6 +34,7 @@ Result<std::unique_ptr<Api>> build_api(const ApiContext& context) {
         "charter_outbox_backlog", "Outbox messages (e-mails, webhooks) not yet delivered", {},
         context.outbox_backlog));
   }
+  if (context.rights && context.clock) CHARTER_TRY_STATUS(add_rights_routes(api->router, context));
   api->router.set_around(context.around);
   api->http_metrics = std::make_unique<HttpMetrics>(api->router);
   api->http_metrics->attach(api->registry);

@@ -32,6 +32,7 @@
 #include "http/session_store.h"
 #include "policy/model.h"
 #include "retention/engine.h"
+#include "rights/service.h"
 #include "staff/registry.h"
 #include "staff/services.h"
 #include "vault/vault.h"
@@ -77,6 +78,8 @@ struct ApiContext {
   // /metrics gauge charter_outbox_backlog (messages not yet delivered); unset: no gauge. Read
   // on the I/O thread: must not block (the delivery worker caches the count).
   std::function<double()> outbox_backlog;
+  // Data-subject requests (with `clock`): subject routes and the DPO's queue.
+  rights::RightsService* rights = nullptr;
   // Runs around every handler once the request is authenticated (the server sets the audit
   // trail's actor for the operations the handler performs); unset: the handler alone.
   Router::Around around;

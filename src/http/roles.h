@@ -44,6 +44,8 @@ inline const Rule kDecide{true, {"dpo", "support", "sales", "accounting", "engin
 // Retention sweep reports: the DPO and the auditor. Legal holds: the DPO.
 inline const Rule kRetention{false, {"dpo", "auditor"}};
 inline const Rule kHolds{false, {"dpo"}};
+// Data-subject requests: the DPO's queue.
+inline const Rule kRights{false, {"dpo"}};
 // Audit log: tree heads, proofs, access histories.
 inline const Rule kAudit{false, {"dpo", "auditor"}};
 }  // namespace rules

@@ -205,6 +205,9 @@ Result<std::optional<Snapshot>> Retention::snapshot(std::string_view subject_id)
     }
     CHARTER_TRY(s.legal_hold, holds_.held(tx, subject_id));
   }
+  if (options_.request_open) {
+    CHARTER_TRY(s.request_open, options_.request_open(subject_id));
+  }
   if (options_.consent != nullptr) {
     CHARTER_TRY(ConsentFacts cf, options_.consent->facts(subject_id));
     s.consent_withdrawn = std::move(cf.withdrawn);
@@ -291,6 +294,9 @@ Result<LegalHold> Retention::release_hold(std::string_view hold_id, std::string_
 Result<vault::ErasureFacts> Retention::erasure_facts(std::string_view subject_id) {
   vault::ErasureFacts f;
   CHARTER_TRY(f.legal_hold, holds_.held(subject_id));
+  if (options_.request_open) {
+    CHARTER_TRY(f.request_open, options_.request_open(subject_id));
+  }
   return f;
 }
 
@@ -427,6 +433,7 @@ Result<SweepReport> Retention::sweep(const SweepOptions& opts) {
         }
       }
       req.facts.legal_hold = w.snap->legal_hold;
+      req.facts.request_open = w.snap->request_open;
       req.scrub = false;
       auto r = vault_.erase(req);
       if (!r.ok() && r.error().code != Errc::kFailedPrecondition) return r.error();

@@ -50,6 +50,10 @@ struct RetentionOptions {
   std::size_t batch = 500;           // subjects per journal transaction
   ConsentSource* consent = nullptr;  // not owned; none: no withdrawals or objections known
   HoldHook on_hold_change;           // audit hook for legal holds (fail closed)
+  // Whether the subject has a data-subject request not yet answered (rights::RequestQueue::
+  // open_for_subject): the `request_open` state keeps open the rules that list it, so a sweep
+  // does not delete what an open request is about. Unset: no request is ever open.
+  std::function<Result<bool>(std::string_view subject_id)> request_open;
   // Test hook standing for a crash: called after a batch is journalled ("planned", n = 0) and
   // after each subject's erasure ("erased", n = erasures so far in this run). An error stops the
   // sweep there, as a crash would, and is returned.

@@ -163,6 +163,7 @@ policy::Facts base_facts(const policy::Policy& policy, const Snapshot& s, Timest
   f.contract_running = s.info.relationship == vault::Relationship::kCustomer &&
                        (!s.info.contract_end || *s.info.contract_end > now);
   f.legal_hold = s.legal_hold;
+  f.request_open = s.request_open;
   // The transaction date: the latest event in a category anchored on it (as the vault does).
   for (const auto& c : vault::transaction_categories(policy)) {
     auto it = s.classes.find(c);

@@ -40,6 +40,7 @@ struct Snapshot {
   std::map<std::string, Timestamp> consent_withdrawn;  // purpose -> time, while withdrawn
   std::set<std::string> objected;                      // purposes objected to (in force)
   bool legal_hold = false;
+  bool request_open = false;  // a data-subject request about the subject is not answered yet
 };
 
 struct ClassPlan {

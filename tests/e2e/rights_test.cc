@@ -1,0 +1,343 @@
+// Data-subject requests over the real `charter serve` (docs/RIGHTS.md): the DPO's queue (record
+// with the real receipt date, deadline status, classify, identity, refusal, extension), and each
+// right that needs no archive end to end — submit, verify the code read from the outbox's .eml
+// files, fulfil, check the effect (erasure erased, restriction/objection/withdrawal change
+// decisions, rectification applied) — plus BOLA on the subject session. SQLite, and PostgreSQL
+// when CHARTER_TEST_PG_URL is set.
+//
+// The subject-facing flows need the outbox (src/notify): while `charter serve` has none wired,
+// intake answers 503 and those tests skip, saying so.
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "e2e/api_client.h"
+#include "e2e/server_process.h"
+#include "store/testing.h"
+
+namespace charter::testing {
+namespace {
+
+using nlohmann::json;
+
+struct Env {
+  std::unique_ptr<store::TestStore> pg;
+  std::unique_ptr<ServerProcess> server;
+  std::string dpo_email, dpo_password;
+  Caller dpo;
+  Caller service;  // bound to prospecting
+  std::uint16_t port() const { return server->port(); }
+};
+
+std::map<std::string, std::unique_ptr<Env>>& envs() {
+  static std::map<std::string, std::unique_ptr<Env>> m;
+  return m;
+}
+
+bool parse_dpo_line(const std::string& line, std::string& email, std::string& password) {
+  if (line.rfind("First DPO account", 0) != 0) return false;
+  auto e = line.find("e-mail ");
+  auto p = line.find(", password ");
+  if (e == std::string::npos || p == std::string::npos) return false;
+  email = line.substr(e + 7, p - e - 7);
+  auto start = p + 11;
+  password = line.substr(start, line.find(' ', start) - start);
+  return !email.empty() && !password.empty();
+}
+
+// The value of the Set-Cookie header's first pair.
+std::string cookie_value(const RawResponse& r) {
+  std::string h = r.header("set-cookie");
+  auto eq = h.find('=');
+  auto semi = h.find(';');
+  return eq == std::string::npos ? "" : h.substr(eq + 1, semi - eq - 1);
+}
+
+class Rights : public ::testing::TestWithParam<std::string> {
+ protected:
+  static void TearDownTestSuite() { envs().clear(); }
+
+  void SetUp() override {
+    auto& slot = envs()[GetParam()];
+    if (!slot) {
+      auto env = std::make_unique<Env>();
+      std::vector<std::string> args = {"--rate-anonymous", "1000"};
+      if (GetParam() == "postgres") {
+        if (!store::test_pg_url()) GTEST_SKIP() << "CHARTER_TEST_PG_URL is not set";
+        auto made = store::TestStore::make(store::Backend::kPostgres);
+        ASSERT_TRUE(made.ok()) << made.error().to_string();
+        env->pg = std::move(made).value();
+        args.insert(args.end(), {"--database", env->pg->target()});
+      }
+      env->server = std::make_unique<ServerProcess>(args);
+      ASSERT_TRUE(env->server->started()) << env->server->log();
+      for (int i = 0; i < 4 && env->dpo_password.empty(); ++i) {
+        parse_dpo_line(env->server->read_line(), env->dpo_email, env->dpo_password);
+      }
+      ASSERT_FALSE(env->dpo_password.empty());
+      auto r = call(env->port(), "POST", "/v1/session", {},
+                    {{"email", env->dpo_email}, {"password", env->dpo_password}});
+      ASSERT_EQ(r.status, 201);
+      env->dpo.cookie = cookie_value(r.raw);
+      env->dpo.csrf = r.body["csrf_token"].get<std::string>();
+      auto svc = call(env->port(), "POST", "/v1/services", env->dpo,
+                      {{"name", "crm"}, {"purposes", {"prospecting"}}});
+      ASSERT_EQ(svc.status, 201) << svc.body.dump();
+      auto tok =
+          call(env->port(), "POST", "/v1/services/" + svc.body["id"].get<std::string>() + "/tokens",
+               env->dpo, {{"validity", "P30D"}});
+      ASSERT_EQ(tok.status, 201) << tok.body.dump();
+      env->service.bearer = tok.body["token"];
+      slot = std::move(env);
+    }
+    env_ = slot.get();
+  }
+
+  Reply as(const Caller& who, const std::string& method, const std::string& target,
+           const json& body = nullptr) {
+    return call(env_->port(), method, target, who, body);
+  }
+  // A subject's own call with the subject session cookie.
+  Reply as_subject(const std::string& session, const std::string& method, const std::string& target,
+                   const json& body = nullptr) {
+    return call(env_->port(), method, target, {}, body,
+                "Cookie: charter_subject=" + session + "\r\n");
+  }
+  std::string address(const std::string& name) { return name + "." + GetParam() + "@example.net"; }
+  std::string new_subject(const std::string& email) {
+    auto r = as(env_->service, "POST", "/v1/subjects",
+                {{"purposes", {"prospecting"}}, {"fields", {{"email", email}}}});
+    EXPECT_EQ(r.status, 201) << r.body.dump();
+    return r.body.is_object() ? r.body.value("id", "") : "";
+  }
+  bool allowed(const std::string& id) {
+    auto d = as(env_->service, "POST", "/v1/decisions",
+                {{"subject_id", id}, {"purpose", "prospecting"}});
+    EXPECT_EQ(d.status, 200) << d.body.dump();
+    return d.body.is_object() && d.body.value("allowed", false);
+  }
+  // The code of the newest code e-mail to `to` in <data>/outbox (the delivery worker writes it).
+  std::string code_for(const std::string& to) {
+    namespace fs = std::filesystem;
+    const fs::path dir = env_->server->dir() + "/data/outbox";
+    for (int i = 0; i < 500; ++i) {
+      std::error_code ec;
+      fs::file_time_type newest{};
+      std::string code;
+      for (const auto& e : fs::directory_iterator(dir, ec)) {
+        if (e.path().extension() != ".eml") continue;
+        std::ifstream in(e.path());
+        std::stringstream ss;
+        ss << in.rdbuf();
+        const std::string text = ss.str();
+        const std::string mark = "verification code: ";
+        auto at = text.find(mark);
+        if (text.find(to) == std::string::npos || at == std::string::npos) continue;
+        if (e.last_write_time() >= newest) {
+          newest = e.last_write_time();
+          code = text.substr(at + mark.size(), 8);
+        }
+      }
+      if (!code.empty() && code != seen_[to]) {
+        seen_[to] = code;
+        return code;
+      }
+      usleep(20'000);
+    }
+    return "";
+  }
+  // Submits and verifies; returns {request id, session}; skips when no outbox is wired.
+  std::pair<std::string, std::string> submit_verified(const std::string& type,
+                                                      const std::string& email,
+                                                      json params = json::object()) {
+    auto r = as({}, "POST", "/v1/rights/requests",
+                {{"type", type}, {"email", email}, {"language", "en"}, {"params", params}});
+    if (r.status == 503) return {"", ""};
+    EXPECT_EQ(r.status, 202) << r.body.dump();
+    const std::string id = r.body.value("request_id", "");
+    const std::string code = code_for(email);
+    EXPECT_EQ(code.size(), 8u) << "no code e-mail for the request";
+    auto v = as({}, "POST", "/v1/rights/requests/" + id + "/verify", {{"code", code}});
+    EXPECT_EQ(v.status, 200) << v.body.dump();
+    EXPECT_NE(v.raw.header("set-cookie").find("HttpOnly; Secure; SameSite=Strict"),
+              std::string::npos);
+    return {id, cookie_value(v.raw)};
+  }
+  bool outbox_wired() {
+    auto r = as({}, "POST", "/v1/rights/requests",
+                {{"type", "access"},
+                 {"email", address("probe" + std::to_string(++probes_))},
+                 {"language", "en"}});
+    if (r.status == 503) {
+      EXPECT_NE(r.body.dump().find("outbox not configured"), std::string::npos) << r.body.dump();
+      return false;
+    }
+    EXPECT_EQ(r.status, 202) << r.body.dump();
+    return true;
+  }
+  Reply fulfil(const std::string& id, json body = json::object()) {
+    return as(env_->dpo, "POST", "/v1/rights/queue/" + id + "/fulfil", body);
+  }
+
+  Env* env_ = nullptr;
+  std::map<std::string, std::string> seen_;
+  static inline int probes_ = 0;
+};
+
+TEST_P(Rights, DpoRecordsWithTheReceiptDateAndSeesTheDeadline) {
+  auto r = as(env_->dpo, "POST", "/v1/rights/queue",
+              {{"email", address("letter")},
+               {"received", "2026-01-31"},
+               {"language", "fr"},
+               {"text", "Lettre recommandée"}});
+  ASSERT_EQ(r.status, 201) << r.body.dump();
+  const std::string id = r.body["request_id"];
+  EXPECT_EQ(r.body["state"], "received");
+  EXPECT_EQ(r.body["type"], "unclassified");
+  EXPECT_EQ(r.body["received"], "2026-01-31");
+  EXPECT_EQ(r.body["due"], "2026-03-02");
+  EXPECT_EQ(r.body["deadline_status"], "overdue");  // the server's clock is today
+  auto bad = as(env_->dpo, "POST", "/v1/rights/queue",
+                {{"email", address("x")}, {"received", "31/01/2026"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.dump().find("received"), std::string::npos);
+
+  auto c = as(env_->dpo, "POST", "/v1/rights/queue/" + id + "/classify", {{"type", "erasure"}});
+  ASSERT_EQ(c.status, 200) << c.body.dump();
+  EXPECT_EQ(c.body["type"], "erasure");
+  // Not in progress yet: 409 (503 first while no outbox is wired: the answer needs it).
+  auto early = fulfil(id);
+  EXPECT_TRUE(early.status == 409 || early.status == 503) << early.body.dump();
+  auto idn = as(env_->dpo, "POST", "/v1/rights/queue/" + id + "/identity",
+                {{"note", "Signed letter with ID copy"}});
+  ASSERT_EQ(idn.status, 200) << idn.body.dump();
+  EXPECT_EQ(idn.body["state"], "in_progress");
+  // Past the first month: no extension.
+  auto ext = as(env_->dpo, "POST", "/v1/rights/queue/" + id + "/extend", {{"reason", "Late"}});
+  EXPECT_TRUE(ext.status == 409 || ext.status == 503) << ext.body.dump();
+
+  auto list = as(env_->dpo, "GET", "/v1/rights/queue?open=true");
+  ASSERT_EQ(list.status, 200);
+  bool found = false;
+  for (const auto& q : list.body["requests"]) found |= q["request_id"] == id;
+  EXPECT_TRUE(found);
+  auto one = as(env_->dpo, "GET", "/v1/rights/queue/" + id);
+  ASSERT_EQ(one.status, 200);
+  ASSERT_EQ(one.body["history"].size(), 3u);
+  EXPECT_EQ(one.body["history"][2]["note"], "Signed letter with ID copy");
+  // Only the DPO works the queue.
+  EXPECT_EQ(as(env_->service, "GET", "/v1/rights/queue").status, 403);
+  EXPECT_EQ(as({}, "GET", "/v1/rights/queue").status, 401);
+  // Nothing personal in the log.
+  EXPECT_EQ(env_->server->log().find(address("letter")), std::string::npos);
+}
+
+TEST_P(Rights, WithoutOutboxRoutesNeedingItAnswer503) {
+  if (outbox_wired()) GTEST_SKIP() << "an outbox is wired";
+  auto r = as(env_->dpo, "POST", "/v1/rights/queue", {{"email", address("o")}, {"type", "access"}});
+  ASSERT_EQ(r.status, 201);
+  const std::string id = r.body["request_id"];
+  auto code = as(env_->dpo, "POST", "/v1/rights/queue/" + id + "/code", json::object());
+  EXPECT_EQ(code.status, 503);
+  EXPECT_EQ(code.type(), "unavailable");
+  auto ref = as(env_->dpo, "POST", "/v1/rights/queue/" + id + "/refuse",
+                {{"ground", "excessive"}, {"reasons", "x"}});
+  EXPECT_EQ(ref.status, 503);
+  auto still = as(env_->dpo, "GET", "/v1/rights/queue/" + id);
+  EXPECT_EQ(still.body["state"], "received");
+}
+
+TEST_P(Rights, ErasureEndToEnd) {
+  if (!outbox_wired()) GTEST_SKIP() << "no outbox wired in charter serve yet";
+  const std::string email = address("erase");
+  const std::string subject = new_subject(email);
+  auto [id, session] = submit_verified("erasure", email);
+  auto mine = as_subject(session, "GET", "/v1/rights/me/requests/" + id);
+  ASSERT_EQ(mine.status, 200) << mine.body.dump();
+  EXPECT_EQ(mine.body["state"], "in_progress");
+  EXPECT_EQ(mine.body["deadline_status"], "on_time");
+  auto f = fulfil(id);
+  ASSERT_EQ(f.status, 200) << f.body.dump();
+  EXPECT_TRUE(f.body["state"] == "fulfilled" || f.body["state"] == "partially_fulfilled");
+  EXPECT_NE(f.body["answer"].get<std::string>().find("https://www.cnil.fr/fr/plaintes/"),
+            std::string::npos);
+  auto look = as(env_->service, "POST", "/v1/subjects/lookup", {{"email", email}});
+  ASSERT_EQ(look.status, 200);
+  EXPECT_TRUE(look.body["subject_ids"].empty()) << look.body.dump();
+  EXPECT_FALSE(allowed(subject));
+}
+
+TEST_P(Rights, RestrictionObjectionAndWithdrawalChangeDecisions) {
+  if (!outbox_wired()) GTEST_SKIP() << "no outbox wired in charter serve yet";
+  for (const std::string type : {"restriction", "objection", "withdraw_consent"}) {
+    const std::string email = address(type);
+    const std::string subject = new_subject(email);
+    ASSERT_EQ(as(env_->service, "POST", "/v1/subjects/" + subject + "/consents",
+                 {{"purpose", "prospecting"}, {"action", "give"}, {"channel", "api"}})
+                  .status,
+              201);
+    ASSERT_TRUE(allowed(subject));
+    auto [id, session] = submit_verified(type, email);
+    auto f = fulfil(id);
+    ASSERT_EQ(f.status, 200) << type << f.body.dump();
+    EXPECT_EQ(f.body["state"], "fulfilled");
+    EXPECT_FALSE(allowed(subject)) << type;
+  }
+}
+
+TEST_P(Rights, RectificationIsApplied) {
+  if (!outbox_wired()) GTEST_SKIP() << "no outbox wired in charter serve yet";
+  const std::string email = address("rect");
+  const std::string fixed = address("rect-fixed");
+  const std::string subject = new_subject(email);
+  auto [id, session] = submit_verified("rectification", email, {{"changes", {{"email", fixed}}}});
+  auto f = fulfil(id);
+  ASSERT_EQ(f.status, 200) << f.body.dump();
+  auto look = as(env_->service, "POST", "/v1/subjects/lookup", {{"email", fixed}});
+  ASSERT_EQ(look.status, 200);
+  EXPECT_EQ(look.body["subject_ids"], json::array({subject}));
+}
+
+TEST_P(Rights, RefusalAndExtension) {
+  if (!outbox_wired()) GTEST_SKIP() << "no outbox wired in charter serve yet";
+  auto [a, sa] = submit_verified("access", address("refused"));
+  auto ref = as(env_->dpo, "POST", "/v1/rights/queue/" + a + "/refuse",
+                {{"ground", "manifestly_unfounded"}, {"reasons", "Insulting message only"}});
+  ASSERT_EQ(ref.status, 200) << ref.body.dump();
+  EXPECT_EQ(ref.body["state"], "refused");
+  auto again = fulfil(a);
+  EXPECT_EQ(again.status, 409);
+  auto [b, sb] = submit_verified("access", address("extended"));
+  auto ext = as(env_->dpo, "POST", "/v1/rights/queue/" + b + "/extend",
+                {{"reason", "Several systems to search"}});
+  ASSERT_EQ(ext.status, 200) << ext.body.dump();
+  EXPECT_EQ(ext.body["state"], "extended");
+  EXPECT_NE(ext.body["due"], ext.body["first_month_due"]);
+}
+
+TEST_P(Rights, SubjectSessionSeesOnlyItsOwnRequests) {
+  if (!outbox_wired()) GTEST_SKIP() << "no outbox wired in charter serve yet";
+  auto [mine, session] = submit_verified("access", address("alice"));
+  auto [theirs, other] = submit_verified("erasure", address("bob"));
+  auto list = as_subject(session, "GET", "/v1/rights/me/requests");
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.body["requests"].size(), 1u);
+  EXPECT_EQ(list.body["requests"][0]["request_id"], mine);
+  EXPECT_EQ(as_subject(session, "GET", "/v1/rights/me/requests/" + theirs).status, 404);
+  EXPECT_EQ(as_subject("chsub_forged", "GET", "/v1/rights/me/requests").status, 401);
+  EXPECT_EQ(as({}, "GET", "/v1/rights/me/requests").status, 401);
+  EXPECT_EQ(as_subject(session, "DELETE", "/v1/rights/me/session").status, 204);
+  EXPECT_EQ(as_subject(session, "GET", "/v1/rights/me/requests").status, 401);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Rights, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace charter::testing
