@@ -29,6 +29,7 @@
 #include "access/service.h"
 #include "access/subject_facts.h"
 #include "audit/prover.h"
+#include "cli/index_feed.h"
 #include "cli/reindex_queue.h"
 #include "cli/sweep_scheduler.h"
 #include "cli/vault_cli.h"
@@ -40,6 +41,8 @@
 #include "crypto/key_ring.h"
 #include "http/api.h"
 #include "http/charter_authenticator.h"
+#include "http/db_idempotency.h"
+#include "http/pipeline.h"
 #include "http/session_store.h"
 #include "retention/consent_source.h"
 #include "retention/engine.h"
@@ -77,13 +80,24 @@ struct ServeState {
   access::IndexStats index_stats;
   std::unique_ptr<audit::Prover> prover;
   std::unique_ptr<http::CharterAuthenticator> authenticator;
+  std::unique_ptr<http::DbIdempotencyStore> idempotency;  // shared by the servers on one database
+  // PostgreSQL: announces this server's changes to the others and follows theirs (index_feed.h).
+  std::unique_ptr<IndexFeed> feed;
+  std::atomic<IndexFeed*> feeder{nullptr};
   std::vector<std::string> notices;  // lines for stdout, printed once
 
   ~ServeState() {
+    feeder.store(nullptr);
+    feed.reset();
     sweeps.reset();
     reindexer.store(nullptr);
     reindex.reset();
   }
+  // Audits the security refusals of /v1 routes (http::Pipeline::RefusalHook): an entry
+  // "http.refused" with the caller (or the system actor "anonymous"), the status as reason code,
+  // the subject's pseudonym when the path names a subject, and the request id. Queued, never
+  // blocks; an entry that cannot be written is logged as a warning.
+  http::Pipeline::RefusalHook refusal_hook() const;
   // Fills the capability part of an ApiContext.
   void wire(http::ApiContext& context, const Clock& clock) const;
 };

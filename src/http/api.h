@@ -24,6 +24,7 @@
 #include "consent/restriction.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "http/decision_metrics.h"
 #include "http/http_metrics.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -77,6 +78,7 @@ struct Api {
   Router router;
   MetricsRegistry registry;
   std::unique_ptr<HttpMetrics> http_metrics;
+  std::unique_ptr<DecisionMetrics> decisions;  // charter_decisions_total (decision_metrics.h)
 };
 
 Result<std::unique_ptr<Api>> build_api(const ApiContext& context);

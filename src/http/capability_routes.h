@@ -5,6 +5,7 @@
 //   subject_routes.cc  /v1/subjects (create, lookup, rectify, erase), events
 //   consent_routes.cc  consent, objection, restriction of a subject
 //   audit_routes.cc    /v1/audit/... tree head, proofs; a subject's access history
+//   access_routes.cc   reads for a purpose, single and bulk decisions (counted in `metrics`)
 // Who may call what: http/roles.h.
 // Errors: kInvalidArgument from Router::add (a bug caught at start).
 #pragma once
@@ -20,7 +21,7 @@ Status add_staff_routes(Router& router, const ApiContext& ctx);
 Status add_subject_routes(Router& router, const ApiContext& ctx);
 Status add_consent_routes(Router& router, const ApiContext& ctx);
 Status add_audit_routes(Router& router, const ApiContext& ctx);
-Status add_access_routes(Router& router, const ApiContext& ctx);
+Status add_access_routes(Router& router, const ApiContext& ctx, DecisionMetrics& metrics);
 Status add_retention_routes(Router& router, const ApiContext& ctx);
 
 }  // namespace charter::http
