@@ -201,6 +201,8 @@ Result<Response> Pipeline::run_handler(Request& req) {
 }
 
 bool Pipeline::audited_refusal(const Request& req, int status) {
+  // A body declared too large is refused while the header is read, before routing.
+  if (status == 413) return true;
   if (!req.route || !req.route->path.starts_with("/v1/")) return false;
   return status == 400 || status == 401 || status == 403 || status == 413 || status == 415;
 }

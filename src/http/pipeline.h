@@ -52,7 +52,8 @@ class Pipeline {
                    const ProblemExtras& extras = {}) const;
 
   // Called by finish() for every refusal of a /v1 route that concerns security (400 malformed
-  // or unacceptable input, 401, 403, 413, 415), so the server can audit it. Runs on the I/O
+  // or unacceptable input, 401, 403, 415) and every 413 (a body declared too large is refused
+  // before routing), so the server can audit it. Runs on the I/O
   // thread: it must not block (queue the audit entry). Set before serving.
   using RefusalHook = std::function<void(const Request&, int status)>;
   void set_refusal_hook(RefusalHook hook) { refusal_ = std::move(hook); }

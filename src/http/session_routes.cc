@@ -45,7 +45,8 @@ Status add_session_routes(Router& router, const ApiContext& ctx) {
       object_schema({{"staff_id", {{"type", "string"}}},
                      {"roles", {{"type", "array"}, {"items", {{"type", "string"}}}}},
                      {"csrf_token", {{"type", "string"}}},
-                     {"expires_at", {{"type", "string"}, {"format", "date-time"}}}},
+                     {"expires_at", {{"type", "string"}, {"format", "date-time"}}},
+                     {"must_change_password", {{"type", "boolean"}}}},
                     {"staff_id", "roles", "csrf_token"});
 
   Route login = make_route(Method::kPost, "/v1/session", "login", "Staff console login", "session");
