@@ -40,8 +40,8 @@ Result<std::unique_ptr<IndexFeed>> IndexFeed::open(store::Store& store, const Cl
       new IndexFeed(store, clock, new_id(random, "srv"), last, options));
 }
 
-IndexFeed::IndexFeed(store::Store& store, const Clock& clock, std::string origin,
-                     std::int64_t last, IndexFeedOptions options)
+IndexFeed::IndexFeed(store::Store& store, const Clock& clock, std::string origin, std::int64_t last,
+                     IndexFeedOptions options)
     : store_(store),
       clock_(clock),
       origin_(std::move(origin)),
@@ -86,8 +86,9 @@ Status IndexFeed::append(const std::set<std::string>& ids) {
   // One writer at a time across servers: identities are then committed in order, so a follower
   // reading "seq > last" never skips a row committed later with a smaller seq.
   CHARTER_TRY_STATUS(tx.lock("index_feed"));
-  CHARTER_TRY(auto n, tx.exec_many("INSERT INTO index_feed (origin, subject_id, at) VALUES (?, ?, ?)",
-                                   params, 3));
+  CHARTER_TRY(
+      auto n,
+      tx.exec_many("INSERT INTO index_feed (origin, subject_id, at) VALUES (?, ?, ?)", params, 3));
   (void)n;
   CHARTER_TRY_STATUS(tx.notify(kChannel, ""));
   return tx.commit();
@@ -172,7 +173,8 @@ void IndexFeed::follow_loop() {
     }
     // Catch up first (a listener that just (re)started may have missed notifications).
     if (Status st = catch_up(); !st.ok()) {
-      spdlog::warn("decision index feed: catching up failed ({}); retrying", st.error().to_string());
+      spdlog::warn("decision index feed: catching up failed ({}); retrying",
+                   st.error().to_string());
     }
     if (listener) {
       auto got = listener->wait(options_.poll);

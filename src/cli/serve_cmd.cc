@@ -167,11 +167,10 @@ int serve(const ServeOptions& o) {
                  options.limits.max_connections, nofile.rlim_cur);
   }
 
-  auto server =
-      http::Server::create(options, http::ServerDeps{(*api)->router, *(*api)->http_metrics, clock,
-                                                     random, (*state)->authenticator.get(),
-                                                     (*state)->refusal_hook(),
-                                                     (*state)->idempotency.get()});
+  auto server = http::Server::create(
+      options, http::ServerDeps{(*api)->router, *(*api)->http_metrics, clock, random,
+                                (*state)->authenticator.get(), (*state)->refusal_hook(),
+                                (*state)->idempotency.get()});
   if (!server) return fail(server.error());
   std::printf("Charter listening on %s (policy %s, store %s)\n", (*server)->url().c_str(),
               policy::short_version(policy->version).c_str(),

@@ -104,11 +104,21 @@ http::Pipeline::RefusalHook ServeState::refusal_hook() const {
     e.action = "http.refused";
     e.decision = audit::Decision::kDeny;
     switch (status) {
-      case 400: e.reason = "invalid_request"; break;
-      case 401: e.reason = "unauthenticated"; break;
-      case 403: e.reason = "permission_denied"; break;
-      case 413: e.reason = "payload_too_large"; break;
-      default: e.reason = "unsupported_media_type"; break;
+      case 400:
+        e.reason = "invalid_request";
+        break;
+      case 401:
+        e.reason = "unauthenticated";
+        break;
+      case 403:
+        e.reason = "permission_denied";
+        break;
+      case 413:
+        e.reason = "payload_too_large";
+        break;
+      default:
+        e.reason = "unsupported_media_type";
+        break;
     }
     e.request_id = req.id;
     std::string_view subject = req.path_param("subject_id");
@@ -116,7 +126,8 @@ http::Pipeline::RefusalHook ServeState::refusal_hook() const {
       if (auto p = t->pseudonym(subject); p.ok()) e.subject = std::move(p).value();
     }
     t->appender().submit(std::move(e), [](Result<std::uint64_t> r) {
-      if (!r.ok()) spdlog::warn("a refused request could not be audited: {}", r.error().to_string());
+      if (!r.ok())
+        spdlog::warn("a refused request could not be audited: {}", r.error().to_string());
     });
   };
 }
@@ -181,8 +192,7 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   // After each committed change: the decision index, then the retention index (queued: its
   // writes stay off the path of the change).
   auto* reindexer = &s->reindexer;
-  vo.on_commit = [index = s->index->vault_observer(), reindexer,
-                  feeder](const vault::Change& c) {
+  vo.on_commit = [index = s->index->vault_observer(), reindexer, feeder](const vault::Change& c) {
     index(c);
     if (auto* q = reindexer->load()) {
       for (const auto& id : c.subject_ids) q->add(id);

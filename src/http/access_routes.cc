@@ -155,23 +155,23 @@ Status add_access_routes(Router& router, const ApiContext& ctx, DecisionMetrics&
                                 {"answers", "asked", "allowed"})}};
     guard(r, rules::kDecide,
           [&index, &log, &clock, staff, &metrics](Request& req) -> Result<Response> {
-      CHARTER_TRY_STATUS(check_members(req.json, {"purpose", "items"}));
-      CHARTER_TRY(std::string purpose, string_member(req.json, "purpose", 64));
-      CHARTER_TRY(auto items, string_array(req.json, "items", kMaxBulkLines, 512));
-      CHARTER_TRY(access::Actor actor, actor_of(*req.principal, staff));
-      std::vector<std::string_view> lines(items.begin(), items.end());
-      CHARTER_TRY(auto answers,
-                  access::decide_bulk(index, log, clock, actor, {purpose, {}}, lines, req.id));
-      json out = json::array();
-      std::uint64_t allowed = 0;
-      for (const auto& a : answers) {
-        out.push_back({{"allowed", a.allowed}, {"reason", a.reason ? a.reason : ""}});
-        if (a.allowed) ++allowed;
-        metrics.count(a.allowed, a.reason ? a.reason : "");
-      }
-      return json_response(200,
-                           {{"answers", out}, {"asked", answers.size()}, {"allowed", allowed}});
-    });
+            CHARTER_TRY_STATUS(check_members(req.json, {"purpose", "items"}));
+            CHARTER_TRY(std::string purpose, string_member(req.json, "purpose", 64));
+            CHARTER_TRY(auto items, string_array(req.json, "items", kMaxBulkLines, 512));
+            CHARTER_TRY(access::Actor actor, actor_of(*req.principal, staff));
+            std::vector<std::string_view> lines(items.begin(), items.end());
+            CHARTER_TRY(auto answers, access::decide_bulk(index, log, clock, actor, {purpose, {}},
+                                                          lines, req.id));
+            json out = json::array();
+            std::uint64_t allowed = 0;
+            for (const auto& a : answers) {
+              out.push_back({{"allowed", a.allowed}, {"reason", a.reason ? a.reason : ""}});
+              if (a.allowed) ++allowed;
+              metrics.count(a.allowed, a.reason ? a.reason : "");
+            }
+            return json_response(
+                200, {{"answers", out}, {"asked", answers.size()}, {"allowed", allowed}});
+          });
     r.description =
         "Answers come from the in-memory decision index, in the order of `items`; blank items "
         "are skipped. One audit entry records the request (purpose, counts). At most 100,000 "

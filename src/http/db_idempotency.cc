@@ -102,8 +102,8 @@ Result<IdempotencyRecords::Begin> DbIdempotencyStore::try_begin(const std::strin
       return b;
     }
     // Expired, abandoned by a server that stopped, or (hash collision) another scope's: replace.
-    CHARTER_TRY(auto n,
-                tx.exec("DELETE FROM http_idempotency WHERE key_hash = ?", {store::ByteView(hash)}));
+    CHARTER_TRY(auto n, tx.exec("DELETE FROM http_idempotency WHERE key_hash = ?",
+                                {store::ByteView(hash)}));
     (void)n;
   }
   const std::string owner = stored_scope(scope);
@@ -128,11 +128,11 @@ void DbIdempotencyStore::complete(const std::string& scope, const std::string& k
   const auto hash = key_hash(scope, key);
   auto run = [&]() -> Status {
     CHARTER_TRY(auto tx, store_.write());
-    CHARTER_TRY(auto n, tx.exec("UPDATE http_idempotency SET done = 1, status = ?, headers = ?, "
-                                "body = ? WHERE key_hash = ? AND done = 0",
-                                {static_cast<std::int64_t>(response.status), headers,
-                                 store::ByteView(crypto::as_bytes(response.body)),
-                                 store::ByteView(hash)}));
+    CHARTER_TRY(auto n,
+                tx.exec("UPDATE http_idempotency SET done = 1, status = ?, headers = ?, "
+                        "body = ? WHERE key_hash = ? AND done = 0",
+                        {static_cast<std::int64_t>(response.status), headers,
+                         store::ByteView(crypto::as_bytes(response.body)), store::ByteView(hash)}));
     (void)n;
     return tx.commit();
   };

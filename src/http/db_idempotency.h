@@ -33,8 +33,7 @@ struct DbIdempotencyOptions {
 
 class DbIdempotencyStore final : public IdempotencyRecords {
  public:
-  static Result<std::unique_ptr<DbIdempotencyStore>> open(store::Store& store,
-                                                          const Clock& clock,
+  static Result<std::unique_ptr<DbIdempotencyStore>> open(store::Store& store, const Clock& clock,
                                                           DbIdempotencyOptions options = {});
 
   Result<Begin> begin(const std::string& scope, const std::string& key,

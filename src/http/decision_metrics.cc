@@ -10,14 +10,16 @@ constexpr std::string_view kName = "charter_decisions_total";
 constexpr std::string_view kHelp = "Access decisions answered, by outcome and reason code";
 
 namespace r = access::reason;
-constexpr const char* kDenyReasons[] = {
-    r::kUnknownPurpose,    r::kUnknownCategory,       r::kActorSuspended,
-    r::kRoleNotRecipient,  r::kTrainingMissing,       r::kTrainingExpired,
-    r::kConfidentialityMissing, r::kServiceNotBound,  r::kCategoryNotInPurpose,
-    r::kSubjectErased,     r::kSubjectRestricted,     r::kSubjectDeceased,
-    r::kConsentMissing,    r::kConsentWithdrawn,      r::kConsentExpired,
-    r::kObjection,         r::kRetentionClosed,       r::kUnknownSubject,
-    "other"};
+constexpr const char* kDenyReasons[] = {r::kUnknownPurpose,         r::kUnknownCategory,
+                                        r::kActorSuspended,         r::kRoleNotRecipient,
+                                        r::kTrainingMissing,        r::kTrainingExpired,
+                                        r::kConfidentialityMissing, r::kServiceNotBound,
+                                        r::kCategoryNotInPurpose,   r::kSubjectErased,
+                                        r::kSubjectRestricted,      r::kSubjectDeceased,
+                                        r::kConsentMissing,         r::kConsentWithdrawn,
+                                        r::kConsentExpired,         r::kObjection,
+                                        r::kRetentionClosed,        r::kUnknownSubject,
+                                        r::kInvalidInput,           "other"};
 
 }  // namespace
 
@@ -26,7 +28,8 @@ Result<std::unique_ptr<DecisionMetrics>> DecisionMetrics::create(MetricsRegistry
   CHARTER_TRY(m->allow_,
               registry.counter(kName, kHelp, {{"outcome", "allow"}, {"reason", r::kAllowed}}));
   for (const char* reason : kDenyReasons) {
-    CHARTER_TRY(Counter * c, registry.counter(kName, kHelp, {{"outcome", "deny"}, {"reason", reason}}));
+    CHARTER_TRY(Counter * c,
+                registry.counter(kName, kHelp, {{"outcome", "deny"}, {"reason", reason}}));
     m->deny_.emplace_back(reason, c);
   }
   return m;

@@ -157,8 +157,8 @@ Response Pipeline::execute(Request& req) {
   std::string scope =
       req.principal ? "cred:" + req.principal->id : anonymous_rate_key(req.remote_ip);
   std::string k(*key);
-  auto begun =
-      records_->begin(scope, k, request_fingerprint(to_string(req.method), target_of(req), req.body));
+  auto begun = records_->begin(
+      scope, k, request_fingerprint(to_string(req.method), target_of(req), req.body));
   if (!begun) return problem(req, begun.error());
   auto& begin = *begun;
   switch (begin.outcome) {

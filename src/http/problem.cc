@@ -27,8 +27,8 @@ Response problem_response(const Error& error, std::string_view request_id,
                           const ProblemExtras& extras) {
   int status = http_status(error.code);
   nlohmann::json body = {
-      {"type", extras.slug.empty() ? problem_type(error.code)
-                                   : std::string(kProblemBase) + extras.slug},
+      {"type",
+       extras.slug.empty() ? problem_type(error.code) : std::string(kProblemBase) + extras.slug},
       {"title", extras.slug.empty() ? problem_title(error.code) : title_of(extras.slug)},
       {"status", status},
       {"detail", error.code == Errc::kInternal

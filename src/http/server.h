@@ -48,8 +48,8 @@ struct ServerDeps {
   HttpMetrics& metrics;
   const Clock& clock;
   Random& random;
-  Authenticator* authenticator = nullptr;  // none: routes that need a credential answer 401
-  Pipeline::RefusalHook on_refusal;        // audits security refusals (pipeline.h)
+  Authenticator* authenticator = nullptr;     // none: routes that need a credential answer 401
+  Pipeline::RefusalHook on_refusal;           // audits security refusals (pipeline.h)
   IdempotencyRecords* idempotency = nullptr;  // none: in memory (db_idempotency.h)
 };
 
