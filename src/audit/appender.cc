@@ -477,6 +477,11 @@ std::optional<SignedTreeHead> Appender::latest_head() const {
   return latest_head_;
 }
 
+std::uint64_t Appender::backlog() const {
+  std::lock_guard g(mu_);
+  return submitted_ >= settled_ ? submitted_ - settled_ : 0;
+}
+
 AppenderStats Appender::stats() const {
   std::lock_guard g(state_mu_);
   return stats_;

@@ -100,7 +100,9 @@ class Appender {
   Status close();
 
   std::uint64_t size() const;  // durable entries
-  Hash root() const;           // root at size()
+  // Entries submitted and not yet settled (durable or failed): the audit backlog.
+  std::uint64_t backlog() const;
+  Hash root() const;  // root at size()
   std::optional<SignedTreeHead> latest_head() const;
   const crypto::PublicKey& public_key() const { return key_.public_key(); }
   AppenderStats stats() const;

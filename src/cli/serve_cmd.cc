@@ -131,6 +131,14 @@ int serve(const ServeOptions& o) {
   (*state)->wire(context, clock);
   auto api = http::build_api(context);
   if (!api) return fail(api.error());
+  audit::Appender& appender = (*state)->trail->appender();
+  if (Status st = (*api)->registry.gauge_callback(
+          "charter_audit_backlog",
+          "Audit entries submitted and not yet committed (durable) or failed", {},
+          [&appender] { return static_cast<double>(appender.backlog()); });
+      !st.ok()) {
+    return fail(st.error());
+  }
 
   http::ServerOptions options;
   options.host = listen->first;
@@ -159,9 +167,10 @@ int serve(const ServeOptions& o) {
                  options.limits.max_connections, nofile.rlim_cur);
   }
 
-  auto server =
-      http::Server::create(options, http::ServerDeps{(*api)->router, *(*api)->http_metrics, clock,
-                                                     random, (*state)->authenticator.get()});
+  auto server = http::Server::create(
+      options, http::ServerDeps{(*api)->router, *(*api)->http_metrics, clock, random,
+                                (*state)->authenticator.get(), (*state)->refusal_hook(),
+                                (*state)->idempotency.get()});
   if (!server) return fail(server.error());
   std::printf("Charter listening on %s (policy %s, store %s)\n", (*server)->url().c_str(),
               policy::short_version(policy->version).c_str(),

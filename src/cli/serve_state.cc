@@ -1,10 +1,13 @@
 #include "cli/serve_state.h"
 
+#include <spdlog/spdlog.h>
+
 #include <array>
 #include <cstdlib>
 #include <filesystem>
 
 #include "cli/trail_cli.h"
+#include "core/id.h"
 #include "crypto/encoding.h"
 #include "crypto/key_source.h"
 #include "crypto/secret_file.h"
@@ -47,8 +50,8 @@ std::string random_password(Random& random) {
   return crypto::to_base32(raw);  // 24 characters, 120 bits
 }
 
-Result<std::string> first_dpo(staff::StaffRegistry& staff, const policy::Policy& policy,
-                              Random& random) {
+Result<std::string> first_dpo(staff::StaffRegistry& staff, http::SessionStore& sessions,
+                              const policy::Policy& policy, Random& random) {
   CHARTER_TRY(auto members, staff.list());
   if (!members.empty()) return std::string();
   staff::NewMember m;
@@ -63,8 +66,12 @@ Result<std::string> first_dpo(staff::StaffRegistry& staff, const policy::Policy&
   }
   const std::string password = random_password(random);
   CHARTER_TRY_STATUS(staff.set_password(added->id, password));
+  // The password was printed: it must be changed at first login.
+  CHARTER_TRY_STATUS(sessions.require_password_change(added->id));
   return "First DPO account (shown once, never logged): e-mail " + m.email + ", password " +
-         password + " (log in with POST /v1/session; change it with PUT /v1/session/password)";
+         password +
+         " (log in with POST /v1/session, then change it with PUT /v1/session/password: "
+         "required before anything else)";
 }
 
 // The outbox with its delivery worker and webhook notices, and the archive store and maker
@@ -146,6 +153,46 @@ audit::Actor audit_actor(const http::Principal& p) {
   return a;
 }
 
+http::Pipeline::RefusalHook ServeState::refusal_hook() const {
+  trail::Trail* t = trail.get();
+  return [t](const http::Request& req, int status) {
+    audit::AuditEvent e;
+    if (req.principal) {
+      e.actor = audit_actor(*req.principal);
+    } else {
+      e.actor = {audit::ActorKind::kSystem, "anonymous", ""};
+    }
+    e.action = "http.refused";
+    e.decision = audit::Decision::kDeny;
+    switch (status) {
+      case 400:
+        e.reason = "invalid_request";
+        break;
+      case 401:
+        e.reason = "unauthenticated";
+        break;
+      case 403:
+        e.reason = "permission_denied";
+        break;
+      case 413:
+        e.reason = "payload_too_large";
+        break;
+      default:
+        e.reason = "unsupported_media_type";
+        break;
+    }
+    e.request_id = req.id;
+    std::string_view subject = req.path_param("subject_id");
+    if (is_valid_id(subject, "sub")) {
+      if (auto p = t->pseudonym(subject); p.ok()) e.subject = std::move(p).value();
+    }
+    t->appender().submit(std::move(e), [](Result<std::uint64_t> r) {
+      if (!r.ok())
+        spdlog::warn("a refused request could not be audited: {}", r.error().to_string());
+    });
+  };
+}
+
 void ServeState::wire(http::ApiContext& c, const Clock& clock) const {
   c.clock = &clock;
   c.staff = staff.get();
@@ -204,16 +251,25 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   CHARTER_TRY(auto keys, vault::KeyService::open(db, vault::key_dir_of(opts.store.data),
                                                  std::move(master), clock, random));
   s->index = std::make_unique<access::DecisionIndex>(*policy);
+  if (db.backend() == store::Backend::kPostgres) {
+    CHARTER_TRY(s->feed, IndexFeed::open(db, clock, random));
+    s->feeder.store(s->feed.get());
+  }
+  auto* feeder = &s->feeder;
   vault::VaultOptions vo;
   vo.sink = s->trail.get();
   // After each committed change: the decision index, then the retention index (queued: its
   // writes stay off the path of the change).
   auto* reindexer = &s->reindexer;
   auto* noticer = &s->noticer;
-  vo.on_commit = [index = s->index->vault_observer(), reindexer, noticer](const vault::Change& c) {
+  vo.on_commit = [index = s->index->vault_observer(), reindexer, noticer,
+                  feeder](const vault::Change& c) {
     index(c);
     if (auto* q = reindexer->load()) {
       for (const auto& id : c.subject_ids) q->add(id);
+    }
+    if (auto* f = feeder->load()) {
+      for (const auto& id : c.subject_ids) f->add(id);
     }
     if (auto* n = noticer->load()) {
       if (c.kind == vault::ChangeKind::kFieldRectified ||
@@ -235,10 +291,11 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   CHARTER_TRY(s->staff, staff::StaffRegistry::open(db, policy, clock, random, *s->ring, ro));
   CHARTER_TRY(s->services, staff::ServiceRegistry::open(db, policy, clock, random, s->trail.get()));
   CHARTER_TRY(s->sessions, http::SessionStore::open(db, clock, random));
+  CHARTER_TRY(s->idempotency, http::DbIdempotencyStore::open(db, clock));
   consent::LedgerOptions lo;
   lo.audit = s->trail.get();
   lo.on_change = [index = s->index->consent_observer(), reindexer,
-                  noticer](const consent::Change& c) {
+                  noticer, feeder](const consent::Change& c) {
     index(c);
     if (auto* q = reindexer->load()) q->add(c.subject_id);
     if (auto* n = noticer->load()) {
@@ -247,6 +304,7 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
       if (c.kind == K::kObjection) n->add(NoticeQueue::What::kObjection, c.subject_id, c.purpose);
       if (c.kind == K::kRestriction) n->add(NoticeQueue::What::kRestriction, c.subject_id);
     }
+    if (auto* f = feeder->load()) f->add(c.subject_id);
   };
   CHARTER_TRY(s->ledger, consent::ConsentLedger::open(db, policy, clock, random, *s->ring, lo));
   s->objections = std::make_unique<consent::Objections>(*s->ledger);
@@ -269,6 +327,7 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
       std::make_unique<SweepScheduler>(*s->retention, sweep_every, std::chrono::seconds(60));
   s->facts = std::make_unique<access::FactSource>(*s->vault, *s->ledger);
   CHARTER_TRY(s->index_stats, s->index->load(*s->facts));
+  if (s->feed) s->feed->start(*s->index);
   s->access = std::make_unique<access::AccessService>(*s->facts, *s->trail, clock);
   s->prover = std::make_unique<audit::Prover>(s->trail->log());
   s->authenticator =
@@ -291,7 +350,7 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   rd.archive = s->archiver.get();
   s->rights = std::make_unique<rights::RightsService>(rd);
 
-  CHARTER_TRY(auto dpo, first_dpo(*s->staff, *policy, random));
+  CHARTER_TRY(auto dpo, first_dpo(*s->staff, *s->sessions, *policy, random));
   if (!dpo.empty()) s->notices.push_back(std::move(dpo));
   return s;
 }

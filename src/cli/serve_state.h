@@ -31,6 +31,7 @@
 #include "archive/archive_store.h"
 #include "archive/archiver.h"
 #include "audit/prover.h"
+#include "cli/index_feed.h"
 #include "cli/notice_queue.h"
 #include "cli/reindex_queue.h"
 #include "cli/sweep_scheduler.h"
@@ -44,6 +45,8 @@
 #include "directives/directives.h"
 #include "http/api.h"
 #include "http/charter_authenticator.h"
+#include "http/db_idempotency.h"
+#include "http/pipeline.h"
 #include "http/session_store.h"
 #include "notify/durable_outbox.h"
 #include "notify/transport.h"
@@ -111,9 +114,15 @@ struct ServeState {
   std::unique_ptr<rights::Verifier> rights_verifier;
   std::unique_ptr<rights::SubjectSessions> subject_sessions;
   std::unique_ptr<rights::RightsService> rights;
+  std::unique_ptr<http::DbIdempotencyStore> idempotency;  // shared by the servers on one database
+  // PostgreSQL: announces this server's changes to the others and follows theirs (index_feed.h).
+  std::unique_ptr<IndexFeed> feed;
+  std::atomic<IndexFeed*> feeder{nullptr};
   std::vector<std::string> notices;  // lines for stdout, printed once
 
   ~ServeState() {
+    feeder.store(nullptr);
+    feed.reset();
     noticer.store(nullptr);
     notice_queue.reset();
     deliverer.store(nullptr);
@@ -122,6 +131,11 @@ struct ServeState {
     reindexer.store(nullptr);
     reindex.reset();
   }
+  // Audits the security refusals of /v1 routes (http::Pipeline::RefusalHook): an entry
+  // "http.refused" with the caller (or the system actor "anonymous"), the status as reason code,
+  // the subject's pseudonym when the path names a subject, and the request id. Queued, never
+  // blocks; an entry that cannot be written is logged as a warning.
+  http::Pipeline::RefusalHook refusal_hook() const;
   // Fills the capability part of an ApiContext.
   void wire(http::ApiContext& context, const Clock& clock) const;
 };

@@ -45,6 +45,10 @@ Error denied(const access::Decision& d) {
                         " (" + d.sentence + ")");
 }
 
+std::string_view first_reason(const access::Decision& d) {
+  return d.reasons.empty() ? std::string_view() : std::string_view(d.reasons[0]);
+}
+
 Result<std::vector<std::string>> categories_of(const json& body) {
   if (!body.contains("categories")) return std::vector<std::string>{};
   return string_array(body, "categories", 64, 64);
@@ -52,7 +56,7 @@ Result<std::vector<std::string>> categories_of(const json& body) {
 
 }  // namespace
 
-Status add_access_routes(Router& router, const ApiContext& ctx) {
+Status add_access_routes(Router& router, const ApiContext& ctx, DecisionMetrics& metrics) {
   access::AccessService& service = *ctx.access;
   vault::Vault& vault = *ctx.vault;
   const policy::Policy& policy = *ctx.policy;
@@ -71,12 +75,13 @@ Status add_access_routes(Router& router, const ApiContext& ctx) {
                   "application/json",
                   {{"type", "object"}}}};
     guard(r, rules::kSubjectRead,
-          [&service, &vault, &policy, staff](Request& req) -> Result<Response> {
+          [&service, &vault, &policy, staff, &metrics](Request& req) -> Result<Response> {
             CHARTER_TRY(const policy::Purpose* purpose, required_purpose(req, policy));
             CHARTER_TRY(access::Actor actor, actor_of(*req.principal, staff));
             const std::string subject_id(req.path_param("subject_id"));
             access::AccessRequest ar{purpose->id, {}};
             CHARTER_TRY(access::Decision d, service.decide(actor, subject_id, ar, req.id));
+            metrics.count(d.allowed, first_reason(d));
             if (!d.allowed) return denied(d);
             vault::ReadRequest rr;
             rr.subject_id = subject_id;
@@ -120,7 +125,7 @@ Status add_access_routes(Router& router, const ApiContext& ctx) {
                                  {"sentence", {{"type", "string"}}},
                                  {"valid_until", {{"type", "string"}}}},
                                 {"allowed", "reasons", "sentence"})}};
-    guard(r, rules::kDecide, [&service, staff](Request& req) -> Result<Response> {
+    guard(r, rules::kDecide, [&service, staff, &metrics](Request& req) -> Result<Response> {
       CHARTER_TRY_STATUS(check_members(req.json, {"subject_id", "purpose", "categories"}));
       CHARTER_TRY(std::string subject_id, string_member(req.json, "subject_id", 64));
       CHARTER_TRY(std::string purpose, string_member(req.json, "purpose", 64));
@@ -128,6 +133,7 @@ Status add_access_routes(Router& router, const ApiContext& ctx) {
       CHARTER_TRY(access::Actor actor, actor_of(*req.principal, staff));
       access::AccessRequest ar{purpose, std::move(categories)};
       CHARTER_TRY(access::Decision d, service.decide(actor, subject_id, ar, req.id));
+      metrics.count(d.allowed, first_reason(d));
       return json_response(200, decision_json(d));
     });
     CHARTER_TRY_STATUS(router.add(std::move(r)));
@@ -147,23 +153,25 @@ Status add_access_routes(Router& router, const ApiContext& ctx) {
                                  {"asked", {{"type", "integer"}}},
                                  {"allowed", {{"type", "integer"}}}},
                                 {"answers", "asked", "allowed"})}};
-    guard(r, rules::kDecide, [&index, &log, &clock, staff](Request& req) -> Result<Response> {
-      CHARTER_TRY_STATUS(check_members(req.json, {"purpose", "items"}));
-      CHARTER_TRY(std::string purpose, string_member(req.json, "purpose", 64));
-      CHARTER_TRY(auto items, string_array(req.json, "items", kMaxBulkLines, 512));
-      CHARTER_TRY(access::Actor actor, actor_of(*req.principal, staff));
-      std::vector<std::string_view> lines(items.begin(), items.end());
-      CHARTER_TRY(auto answers,
-                  access::decide_bulk(index, log, clock, actor, {purpose, {}}, lines, req.id));
-      json out = json::array();
-      std::uint64_t allowed = 0;
-      for (const auto& a : answers) {
-        out.push_back({{"allowed", a.allowed}, {"reason", a.reason ? a.reason : ""}});
-        if (a.allowed) ++allowed;
-      }
-      return json_response(200,
-                           {{"answers", out}, {"asked", answers.size()}, {"allowed", allowed}});
-    });
+    guard(r, rules::kDecide,
+          [&index, &log, &clock, staff, &metrics](Request& req) -> Result<Response> {
+            CHARTER_TRY_STATUS(check_members(req.json, {"purpose", "items"}));
+            CHARTER_TRY(std::string purpose, string_member(req.json, "purpose", 64));
+            CHARTER_TRY(auto items, string_array(req.json, "items", kMaxBulkLines, 512));
+            CHARTER_TRY(access::Actor actor, actor_of(*req.principal, staff));
+            std::vector<std::string_view> lines(items.begin(), items.end());
+            CHARTER_TRY(auto answers, access::decide_bulk(index, log, clock, actor, {purpose, {}},
+                                                          lines, req.id));
+            json out = json::array();
+            std::uint64_t allowed = 0;
+            for (const auto& a : answers) {
+              out.push_back({{"allowed", a.allowed}, {"reason", a.reason ? a.reason : ""}});
+              if (a.allowed) ++allowed;
+              metrics.count(a.allowed, a.reason ? a.reason : "");
+            }
+            return json_response(
+                200, {{"answers", out}, {"asked", answers.size()}, {"allowed", allowed}});
+          });
     r.description =
         "Answers come from the in-memory decision index, in the order of `items`; blank items "
         "are skipped. One audit entry records the request (purpose, counts). At most 100,000 "

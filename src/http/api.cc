@@ -24,7 +24,8 @@ Result<std::unique_ptr<Api>> build_api(const ApiContext& context) {
     CHARTER_TRY_STATUS(add_audit_routes(api->router, context));
   }
   if (context.vault && context.access && context.clock) {
-    CHARTER_TRY_STATUS(add_access_routes(api->router, context));
+    CHARTER_TRY(api->decisions, DecisionMetrics::create(api->registry));
+    CHARTER_TRY_STATUS(add_access_routes(api->router, context, *api->decisions));
   }
   if (context.retention) CHARTER_TRY_STATUS(add_retention_routes(api->router, context));
   if (context.archives) CHARTER_TRY_STATUS(add_archive_routes(api->router, context));

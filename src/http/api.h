@@ -26,6 +26,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "directives/directives.h"
+#include "http/decision_metrics.h"
 #include "http/http_metrics.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -89,6 +90,7 @@ struct Api {
   Router router;
   MetricsRegistry registry;
   std::unique_ptr<HttpMetrics> http_metrics;
+  std::unique_ptr<DecisionMetrics> decisions;  // charter_decisions_total (decision_metrics.h)
 };
 
 Result<std::unique_ptr<Api>> build_api(const ApiContext& context);

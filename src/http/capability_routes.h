@@ -7,6 +7,7 @@
 //   audit_routes.cc    /v1/audit/... tree head, proofs; a subject's access history
 //   archive_routes.cc  /archives/{token} (archive download), /archives/signing-key
 //   directives_routes.cc  post-mortem directives, death reports, heir actions (DPO)
+//   access_routes.cc   reads for a purpose, single and bulk decisions (counted in `metrics`)
 // Who may call what: http/roles.h.
 // Errors: kInvalidArgument from Router::add (a bug caught at start).
 #pragma once
@@ -22,7 +23,7 @@ Status add_staff_routes(Router& router, const ApiContext& ctx);
 Status add_subject_routes(Router& router, const ApiContext& ctx);
 Status add_consent_routes(Router& router, const ApiContext& ctx);
 Status add_audit_routes(Router& router, const ApiContext& ctx);
-Status add_access_routes(Router& router, const ApiContext& ctx);
+Status add_access_routes(Router& router, const ApiContext& ctx, DecisionMetrics& metrics);
 Status add_retention_routes(Router& router, const ApiContext& ctx);
 Status add_archive_routes(Router& router, const ApiContext& ctx);
 Status add_directives_routes(Router& router, const ApiContext& ctx);

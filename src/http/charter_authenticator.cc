@@ -32,6 +32,7 @@ Result<Principal> CharterAuthenticator::authenticate(const Credentials& credenti
   p.roles = std::move(member->roles);
   p.by_session_cookie = cookie;
   p.csrf_token = std::move(session.csrf_token);
+  p.must_change_password = session.must_change_password;
   return p;
 }
 

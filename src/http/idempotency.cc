@@ -44,8 +44,9 @@ std::string request_fingerprint(std::string_view method, std::string_view target
 IdempotencyStore::IdempotencyStore(const Clock& clock, IdempotencyLimits limits)
     : clock_(clock), limits_(limits) {}
 
-IdempotencyStore::Begin IdempotencyStore::begin(const std::string& scope, const std::string& key,
-                                                const std::string& fingerprint) {
+Result<IdempotencyRecords::Begin> IdempotencyStore::begin(const std::string& scope,
+                                                          const std::string& key,
+                                                          const std::string& fingerprint) {
   Timestamp now = clock_.now();
   std::lock_guard lock(mu_);
   evict_locked(now);
@@ -55,12 +56,12 @@ IdempotencyStore::Begin IdempotencyStore::begin(const std::string& scope, const 
     e.fingerprint = fingerprint;
     e.created = now;
     entries_.emplace(Key{scope, key}, std::move(e));
-    return {};
+    return Begin{};
   }
   const Entry& e = it->second;
-  if (e.fingerprint != fingerprint) return {Outcome::kMismatch, {}};
-  if (!e.done) return {Outcome::kInProgress, {}};
-  return {Outcome::kReplay, e.response};
+  if (e.fingerprint != fingerprint) return Begin{Outcome::kMismatch, {}};
+  if (!e.done) return Begin{Outcome::kInProgress, {}};
+  return Begin{Outcome::kReplay, e.response};
 }
 
 void IdempotencyStore::complete(const std::string& scope, const std::string& key,

@@ -12,7 +12,8 @@
 // Scopes are the credential ("cred:<id>") or the caller's address for anonymous requests.
 // Memory is bounded: completed entries expire after `ttl` and the oldest are dropped beyond
 // `max_entries` or `max_bytes`; running entries are bounded by the requests in flight.
-// In memory, per process: it moves to the store with the capability routes (docs/HTTP.md).
+// IdempotencyStore keeps them in memory, per process (tests, and servers built without a store);
+// `charter serve` uses DbIdempotencyStore (db_idempotency.h), shared by the servers.
 // Thread safe.
 #pragma once
 
@@ -45,19 +46,33 @@ Status check_idempotency_key(std::string_view key);
 std::string request_fingerprint(std::string_view method, std::string_view target,
                                 std::string_view body);
 
-class IdempotencyStore {
+// Where idempotency records live: IdempotencyStore (below, in memory, one process) or
+// DbIdempotencyStore (db_idempotency.h, in the database, shared by every server on it).
+// begin() errors (a store that cannot be reached) are answered 503 by the pipeline.
+class IdempotencyRecords {
  public:
   enum class Outcome { kProceed, kReplay, kMismatch, kInProgress };
   struct Begin {
     Outcome outcome = Outcome::kProceed;
     Response response;  // kReplay
   };
+  virtual ~IdempotencyRecords() = default;
+  virtual Result<Begin> begin(const std::string& scope, const std::string& key,
+                              const std::string& fingerprint) = 0;
+  virtual void complete(const std::string& scope, const std::string& key,
+                        const Response& response) = 0;
+  virtual void abandon(const std::string& scope, const std::string& key) = 0;
+};
 
+class IdempotencyStore final : public IdempotencyRecords {
+ public:
   IdempotencyStore(const Clock& clock, IdempotencyLimits limits);
 
-  Begin begin(const std::string& scope, const std::string& key, const std::string& fingerprint);
-  void complete(const std::string& scope, const std::string& key, const Response& response);
-  void abandon(const std::string& scope, const std::string& key);
+  Result<Begin> begin(const std::string& scope, const std::string& key,
+                      const std::string& fingerprint) override;
+  void complete(const std::string& scope, const std::string& key,
+                const Response& response) override;
+  void abandon(const std::string& scope, const std::string& key) override;
 
   std::size_t size() const;
   std::size_t bytes() const;

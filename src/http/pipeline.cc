@@ -127,6 +127,14 @@ Response Pipeline::execute(Request& req) {
       if (auto limited = limit(req, "cred:" + principal->id, limits_.credential)) return *limited;
     }
     if (auto csrf = check_csrf(req, *principal); !csrf) return problem(req, csrf.error());
+    if (principal->must_change_password && !r.path.starts_with("/v1/session")) {
+      ProblemExtras extras;
+      extras.slug = "password-change-required";
+      return problem(req,
+                     make_error(Errc::kPermissionDenied,
+                                "change your password first (PUT /v1/session/password)"),
+                     extras);
+    }
     req.principal = std::move(principal).value();
   }
 
@@ -149,8 +157,10 @@ Response Pipeline::execute(Request& req) {
   std::string scope =
       req.principal ? "cred:" + req.principal->id : anonymous_rate_key(req.remote_ip);
   std::string k(*key);
-  auto begin = idempotency_.begin(
+  auto begun = records_->begin(
       scope, k, request_fingerprint(to_string(req.method), target_of(req), req.body));
+  if (!begun) return problem(req, begun.error());
+  auto& begin = *begun;
   switch (begin.outcome) {
     case IdempotencyStore::Outcome::kReplay:
       begin.response.headers.set("Idempotent-Replayed", "true");
@@ -168,9 +178,9 @@ Response Pipeline::execute(Request& req) {
   auto res = run_handler(req);
   Response out = res ? std::move(res).value() : problem(req, res.error());
   if (out.status >= 500) {
-    idempotency_.abandon(scope, k);
+    records_->abandon(scope, k);
   } else {
-    idempotency_.complete(scope, k, out);
+    records_->complete(scope, k, out);
   }
   return out;
 }
@@ -190,6 +200,13 @@ Result<Response> Pipeline::run_handler(Request& req) {
   return make_error(Errc::kInternal, "handler failed");
 }
 
+bool Pipeline::audited_refusal(const Request& req, int status) {
+  // A body declared too large is refused while the header is read, before routing.
+  if (status == 413) return true;
+  if (!req.route || !req.route->path.starts_with("/v1/")) return false;
+  return status == 400 || status == 401 || status == 403 || status == 413 || status == 415;
+}
+
 void Pipeline::finish(const Request& req, Response& res,
                       std::chrono::steady_clock::time_point started, bool tls) {
   res.headers.set("X-Request-Id", req.id);
@@ -198,6 +215,7 @@ void Pipeline::finish(const Request& req, Response& res,
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics_.observe(req.route, res.status, seconds);
+  if (refusal_ && audited_refusal(req, res.status)) refusal_(req, res.status);
   spdlog::info("{} {} {} {} {:.3f}ms", req.id, to_string(req.method),
                req.route ? std::string_view(req.route->path) : std::string_view("unmatched"),
                res.status, seconds * 1e3);

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -50,9 +51,22 @@ class Pipeline {
   Response problem(const Request& request, const Error& error,
                    const ProblemExtras& extras = {}) const;
 
+  // Called by finish() for every refusal of a /v1 route that concerns security (400 malformed
+  // or unacceptable input, 401, 403, 415) and every 413 (a body declared too large is refused
+  // before routing), so the server can audit it. Runs on the I/O
+  // thread: it must not block (queue the audit entry). Set before serving.
+  using RefusalHook = std::function<void(const Request&, int status)>;
+  void set_refusal_hook(RefusalHook hook) { refusal_ = std::move(hook); }
+  static bool audited_refusal(const Request& request, int status);
+
   const Limits& limits() const { return limits_; }
   RateLimiter& rate_limiter() { return rate_limiter_; }
   IdempotencyStore& idempotency() { return idempotency_; }
+  // Records shared by several servers (db_idempotency.h) instead of the in-memory ones; must
+  // outlive the pipeline. Set before serving.
+  void set_idempotency_records(IdempotencyRecords* records) {
+    records_ = records ? records : &idempotency_;
+  }
 
  private:
   std::optional<Response> limit(Request& request, const std::string& key, const RateLimit& rate);
@@ -66,6 +80,8 @@ class Pipeline {
   const Limits& limits_;
   RateLimiter rate_limiter_;
   IdempotencyStore idempotency_;
+  IdempotencyRecords* records_ = &idempotency_;
+  RefusalHook refusal_;
 };
 
 }  // namespace charter::http

@@ -21,6 +21,8 @@ struct Principal {
   // session's CSRF token (csrf.h).
   bool by_session_cookie = false;
   std::string csrf_token;
+  // Staff: the member must change their password before anything else (session_store.h).
+  bool must_change_password = false;
 };
 
 }  // namespace charter::http

@@ -10,21 +10,26 @@ std::string problem_type(Errc code) {
   return t;
 }
 
-std::string problem_title(Errc code) {
-  std::string title(error_slug(code));
+namespace {
+std::string title_of(std::string_view slug) {
+  std::string title(slug);
   for (char& c : title) {
     if (c == '-') c = ' ';
   }
   if (!title.empty() && title[0] >= 'a' && title[0] <= 'z') title[0] = char(title[0] - 'a' + 'A');
   return title;
 }
+}  // namespace
+
+std::string problem_title(Errc code) { return title_of(error_slug(code)); }
 
 Response problem_response(const Error& error, std::string_view request_id,
                           const ProblemExtras& extras) {
   int status = http_status(error.code);
   nlohmann::json body = {
-      {"type", problem_type(error.code)},
-      {"title", problem_title(error.code)},
+      {"type",
+       extras.slug.empty() ? problem_type(error.code) : std::string(kProblemBase) + extras.slug},
+      {"title", extras.slug.empty() ? problem_title(error.code) : title_of(extras.slug)},
       {"status", status},
       {"detail", error.code == Errc::kInternal
                      ? "an internal error occurred; the request id identifies it in the log"

@@ -29,6 +29,9 @@ std::string problem_title(Errc code);
 struct ProblemExtras {
   std::optional<int> retry_after_seconds;  // 429, 503
   std::string allow;                       // 405: "GET, HEAD"
+  // A finer problem type than the code's, e.g. "password-change-required" (403): type and
+  // title then come from it.
+  std::string slug;
 };
 
 Response problem_response(const Error& error, std::string_view request_id,

@@ -41,6 +41,8 @@ struct Server::Impl {
         pool(static_cast<std::size_t>(workers)),
         pipeline(deps.router, deps.authenticator, deps.clock, deps.random, deps.metrics,
                  options.limits),
+        refusal_hook_set((pipeline.set_refusal_hook(std::move(deps.on_refusal)),
+                          pipeline.set_idempotency_records(deps.idempotency), true)),
         metrics(deps.metrics),
         io_thread_count(io_threads),
         shared{pipeline,
@@ -73,6 +75,7 @@ struct Server::Impl {
   asio::thread_pool pool;
   std::optional<asio::ssl::context> tls;
   Pipeline pipeline;
+  bool refusal_hook_set;
   HttpMetrics& metrics;
   int io_thread_count;
   std::atomic<bool> stopping{false};

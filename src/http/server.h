@@ -26,6 +26,7 @@
 #include "http/authenticator.h"
 #include "http/http_metrics.h"
 #include "http/limits.h"
+#include "http/pipeline.h"
 #include "http/router.h"
 
 namespace charter::http {
@@ -47,7 +48,9 @@ struct ServerDeps {
   HttpMetrics& metrics;
   const Clock& clock;
   Random& random;
-  Authenticator* authenticator = nullptr;  // none: routes that need a credential answer 401
+  Authenticator* authenticator = nullptr;     // none: routes that need a credential answer 401
+  Pipeline::RefusalHook on_refusal;           // audits security refusals (pipeline.h)
+  IdempotencyRecords* idempotency = nullptr;  // none: in memory (db_idempotency.h)
 };
 
 class Server {

@@ -30,7 +30,10 @@ Result<std::string> presented_secret(const Request& req) {
 }
 
 json principal_json(const Principal& p) {
-  return {{"staff_id", p.id}, {"roles", p.roles}, {"csrf_token", p.csrf_token}};
+  return {{"staff_id", p.id},
+          {"roles", p.roles},
+          {"csrf_token", p.csrf_token},
+          {"must_change_password", p.must_change_password}};
 }
 
 }  // namespace
@@ -42,7 +45,8 @@ Status add_session_routes(Router& router, const ApiContext& ctx) {
       object_schema({{"staff_id", {{"type", "string"}}},
                      {"roles", {{"type", "array"}, {"items", {{"type", "string"}}}}},
                      {"csrf_token", {{"type", "string"}}},
-                     {"expires_at", {{"type", "string"}, {"format", "date-time"}}}},
+                     {"expires_at", {{"type", "string"}, {"format", "date-time"}}},
+                     {"must_change_password", {{"type", "boolean"}}}},
                     {"staff_id", "roles", "csrf_token"});
 
   Route login = make_route(Method::kPost, "/v1/session", "login", "Staff console login", "session");
@@ -62,12 +66,14 @@ Status add_session_routes(Router& router, const ApiContext& ctx) {
     CHARTER_TRY(auto password, string_member(req.json, "password", 1024));
     CHARTER_TRY(staff::Identity who, staff->login(email, password));
     CHARTER_TRY(NewSession session, sessions->create(who.id));
+    CHARTER_TRY(bool must_change, sessions->password_change_required(who.id));
     auto max_age = sessions->options().lifetime.count();
     Response r = json_response(201, {{"staff_id", who.id},
                                      {"roles", who.roles},
                                      {"session_id", session.session_id},
                                      {"csrf_token", session.csrf_token},
-                                     {"expires_at", format_timestamp(session.expires_at)}});
+                                     {"expires_at", format_timestamp(session.expires_at)},
+                                     {"must_change_password", must_change}});
     r.headers.add("Set-Cookie", session_cookie(session.secret, max_age));
     return r;
   };
@@ -100,7 +106,10 @@ Status add_session_routes(Router& router, const ApiContext& ctx) {
                               "Change one's own console password", "session");
   password.description =
       "Needs the current password. Every session of the member is revoked afterwards (log in "
-      "again). The new password has at least 12 characters.";
+      "again). The new password has at least 12 characters and differs from the current one. "
+      "A member who must change their password (the first DPO, whose password serve printed) "
+      "can only call this route, GET and DELETE /v1/session until they do: any other route "
+      "answers 403 with the problem type password-change-required.";
   password.auth = Auth::kStaff;
   password.body = body_of("Current and new password",
                           {{"current_password", {{"type", "string"}}},
@@ -114,6 +123,10 @@ Status add_session_routes(Router& router, const ApiContext& ctx) {
     if (next_pw.size() < kMinPassword) {
       return make_error(Errc::kInvalidArgument, "new_password: at least 12 characters");
     }
+    if (next_pw == current_pw) {
+      return make_error(Errc::kInvalidArgument,
+                        "new_password: must differ from the current password");
+    }
     CHARTER_TRY(auto details, staff->details(req.principal->id));
     auto who = staff->login(details.email, current_pw);
     if (!who) {
@@ -123,6 +136,7 @@ Status add_session_routes(Router& router, const ApiContext& ctx) {
       return std::move(who).error();
     }
     CHARTER_TRY_STATUS(staff->set_password(req.principal->id, next_pw));
+    CHARTER_TRY_STATUS(sessions->clear_password_change(req.principal->id));
     CHARTER_TRY_STATUS(sessions->revoke_all(req.principal->id));
     Response r = no_content();
     r.headers.add("Set-Cookie", session_cookie("", 0));

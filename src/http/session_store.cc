@@ -27,7 +27,14 @@ CREATE TABLE http_sessions (
   UNIQUE (session_id));
 CREATE INDEX http_sessions_staff ON http_sessions (staff_id))sql";
 
-constexpr store::Migration kMigrations[] = {{1, "staff console sessions", kV1}};
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE http_password_change (
+  staff_id TEXT NOT NULL,
+  since BIGINT NOT NULL,
+  PRIMARY KEY (staff_id)))sql";
+
+constexpr store::Migration kMigrations[] = {{1, "staff console sessions", kV1},
+                                            {2, "password change required", kV2}};
 
 crypto::Digest hash_of(std::string_view secret) { return crypto::sha256(crypto::as_bytes(secret)); }
 
@@ -57,6 +64,30 @@ std::string SessionStore::csrf_token_of(std::string_view secret) {
   input += secret;
   auto digest = crypto::sha256(crypto::as_bytes(input));
   return crypto::to_base64url(digest);
+}
+
+Status SessionStore::require_password_change(std::string_view staff_id) {
+  CHARTER_TRY(auto tx, store_.write());
+  CHARTER_TRY(auto n, tx.exec("DELETE FROM http_password_change WHERE staff_id = ?", {staff_id}));
+  (void)n;
+  CHARTER_TRY(auto m, tx.exec("INSERT INTO http_password_change (staff_id, since) VALUES (?, ?)",
+                              {staff_id, to_unix_micros(clock_.now())}));
+  (void)m;
+  return tx.commit();
+}
+
+Status SessionStore::clear_password_change(std::string_view staff_id) {
+  CHARTER_TRY(auto tx, store_.write());
+  CHARTER_TRY(auto n, tx.exec("DELETE FROM http_password_change WHERE staff_id = ?", {staff_id}));
+  (void)n;
+  return tx.commit();
+}
+
+Result<bool> SessionStore::password_change_required(std::string_view staff_id) {
+  CHARTER_TRY(auto tx, store_.read());
+  CHARTER_TRY(auto row, tx.query_one("SELECT since FROM http_password_change WHERE staff_id = ?",
+                                     {staff_id}));
+  return row.has_value();
 }
 
 Result<NewSession> SessionStore::create(std::string_view staff_id) {
@@ -91,8 +122,10 @@ Result<SessionInfo> SessionStore::resolve(std::string_view secret) {
   std::optional<store::Row> row;
   {
     CHARTER_TRY(auto tx, store_.read());
-    CHARTER_TRY(row, tx.query_one("SELECT session_id, staff_id, last_seen_at, expires_at, "
-                                  "revoked_at FROM http_sessions WHERE session_hash = ?",
+    CHARTER_TRY(row, tx.query_one("SELECT s.session_id, s.staff_id, s.last_seen_at, "
+                                  "s.expires_at, s.revoked_at, p.since FROM http_sessions s "
+                                  "LEFT JOIN http_password_change p ON p.staff_id = s.staff_id "
+                                  "WHERE s.session_hash = ?",
                                   {store::ByteView(hash)}));
   }
   if (!row) return make_error(Errc::kUnauthenticated, "invalid session");
@@ -110,6 +143,7 @@ Result<SessionInfo> SessionStore::resolve(std::string_view secret) {
   info.staff_id = std::string(staff);
   info.csrf_token = csrf_token_of(secret);
   info.expires_at = from_unix_micros(expires);
+  info.must_change_password = !(*row)[5].is_null();
   if (now - last_seen >= micros(options_.touch_every)) {
     CHARTER_TRY(auto tx, store_.write());
     CHARTER_TRY_STATUS(tx.exec(

@@ -48,6 +48,7 @@ struct SessionInfo {
   std::string staff_id;
   std::string csrf_token;
   Timestamp expires_at;
+  bool must_change_password = false;  // the member must change their password first
 };
 
 class SessionStore {
@@ -63,6 +64,13 @@ class SessionStore {
   Status revoke(std::string_view secret);
   // Revokes every live session of a member (suspension, password change). Returns the count.
   Result<std::int64_t> revoke_all(std::string_view staff_id);
+
+  // A member who must change their password (the first DPO, whose password was printed): their
+  // sessions may only change it or log out until they do (table http_password_change, shared by
+  // the servers). Cleared by a successful PUT /v1/session/password.
+  Status require_password_change(std::string_view staff_id);
+  Status clear_password_change(std::string_view staff_id);
+  Result<bool> password_change_required(std::string_view staff_id);
 
   const SessionOptions& options() const { return options_; }
 

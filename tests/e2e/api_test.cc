@@ -30,7 +30,7 @@ struct Env {
   std::unique_ptr<store::TestStore> pg;  // PostgreSQL: the schema the server uses
   std::unique_ptr<ServerProcess> server;
   std::string store_target;  // for the test's own direct writes
-  std::string dpo_email, dpo_password;
+  std::string dpo_email, dpo_password, printed_password;
   Caller dpo;      // cookie session
   Caller service;  // token bound to prospecting
   std::string service_id;
@@ -71,6 +71,18 @@ Caller login(std::uint16_t port, const std::string& email, const std::string& pa
   return c;
 }
 
+// The first DPO's printed password must be changed at first login: logs in, changes it to
+// `next` and logs in again with it.
+Caller first_login(std::uint16_t port, const std::string& email, const std::string& printed,
+                   const std::string& next = "the-dpo-chose-this-one") {
+  Caller first = login(port, email, printed);
+  if (first.cookie.empty()) return first;
+  auto r = call(port, "PUT", "/v1/session/password", first,
+                {{"current_password", printed}, {"new_password", next}});
+  if (r.status != 204) return {};
+  return login(port, email, next);
+}
+
 class Api : public ::testing::TestWithParam<std::string> {
  protected:
   static void TearDownTestSuite() { envs().clear(); }
@@ -96,7 +108,9 @@ class Api : public ::testing::TestWithParam<std::string> {
         parse_dpo_line(env->server->read_line(), env->dpo_email, env->dpo_password);
       }
       ASSERT_FALSE(env->dpo_password.empty()) << "no first DPO credential on stdout";
-      env->dpo = login(env->port(), env->dpo_email, env->dpo_password);
+      env->printed_password = env->dpo_password;
+      env->dpo_password = "the-dpo-chose-this-one";
+      env->dpo = first_login(env->port(), env->dpo_email, env->printed_password, env->dpo_password);
       ASSERT_FALSE(env->dpo.cookie.empty());
       auto svc = call(env->port(), "POST", "/v1/services", env->dpo,
                       {{"name", "emailing-platform"}, {"purposes", {"prospecting"}}});
@@ -254,6 +268,144 @@ TEST_P(Api, TokensThatAreMissingMalformedRevokedOrExpiredAreRefused) {
   auto list = as(env_->dpo, "GET", "/v1/services/" + env_->service_id + "/tokens");
   EXPECT_EQ(list.status, 200);
   EXPECT_EQ(list.raw.body.find("chsvc_"), std::string::npos);
+}
+
+// Security refusals: each answered with its status and recorded in the audit log as an
+// "http.refused" entry carrying the request id (read back from the audit database).
+TEST_P(Api, SecurityRefusalsHaveTheirStatusAndAreAudited) {
+  const std::string id = new_subject();
+  auto audited = [&](const Reply& r) {
+    const std::string rid = r.raw.header("x-request-id");
+    if (rid.empty()) return false;
+    std::string target = env_->store_target;
+    for (int i = 0; i < 100; ++i) {
+      auto db = store::open_audit_store(target);
+      if (!db.ok()) return false;
+      auto tx = (*db)->read();
+      if (!tx.ok()) return false;
+      auto rows = tx->query("SELECT entry FROM audit_entries ORDER BY seq DESC LIMIT 500");
+      if (!rows.ok()) return false;
+      while (rows->next().value_or(false)) {
+        auto blob = rows->get_blob(0);
+        if (!blob.ok()) continue;
+        std::string text(reinterpret_cast<const char*>(blob->data()), blob->size());
+        if (text.find(rid) != std::string::npos && text.find("http.refused") != std::string::npos) {
+          return true;
+        }
+      }
+      usleep(30'000);
+    }
+    return false;
+  };
+  auto expect = [&](const Reply& r, int status, const std::string& what) {
+    EXPECT_EQ(r.status, status) << what << ": " << r.body.dump();
+    EXPECT_TRUE(audited(r)) << what << ": no http.refused audit entry";
+  };
+  const std::string lookup = "/v1/subjects/lookup";
+  const json who = {{"email", kSubjectEmail}};
+  // No credential, a malformed one, a revoked one.
+  expect(as({}, "POST", lookup, who), 401, "no token");
+  expect(as({"chsvc_" + std::string(52, 'q'), "", ""}, "POST", lookup, who), 401, "unknown token");
+  auto t = as(env_->dpo, "POST", "/v1/services/" + env_->service_id + "/tokens", json::object());
+  ASSERT_EQ(t.status, 201);
+  ASSERT_EQ(as(env_->dpo, "DELETE", "/v1/tokens/" + t.body["id"].get<std::string>()).status, 204);
+  expect(as({t.body["token"], "", ""}, "POST", lookup, who), 401, "revoked token");
+  // Another service's token: bound to statistics, it may not act for prospecting, nor manage
+  // the first service's tokens.
+  auto other = as(env_->dpo, "POST", "/v1/services",
+                  {{"name", "stats-" + GetParam()}, {"purposes", {"statistics"}}});
+  ASSERT_EQ(other.status, 201);
+  auto ot = as(env_->dpo, "POST", "/v1/services/" + other.body["id"].get<std::string>() + "/tokens",
+               json::object());
+  Caller stats{ot.body["token"], "", ""};
+  expect(as(stats, "GET", "/v1/services/" + env_->service_id + "/tokens"), 403,
+         "another service's tokens");
+  expect(as(stats, "POST", "/v1/subjects/" + id + "/consents",
+            {{"purpose", "prospecting"}, {"action", "give"}, {"channel", "api"}}),
+         403, "purpose of another service");
+  // Purpose lacking; a subject that is not the caller's to read (BOLA: no consent, refused by
+  // the access decision); another subject's access history.
+  expect(as(env_->service, "POST", "/v1/subjects/" + id + "/objections",
+            {{"purpose", "statistics"}, {"action", "object"}, {"channel", "api"}}),
+         403, "purpose lacking");
+  expect(as(env_->service, "GET", "/v1/subjects/" + id + "?purpose=prospecting"), 403, "BOLA read");
+  expect(as(env_->service, "GET", "/v1/subjects/" + id + "/access-history"), 403, "BOLA history");
+  // Mass assignment of server-owned fields.
+  for (const char* member : {"id", "status", "created_at"}) {
+    json body = {{"purposes", {"prospecting"}}, {"fields", {{"email", "mass@example.net"}}}};
+    body[member] = "sub_00000000000000000000000000";
+    expect(as(env_->service, "POST", "/v1/subjects", body), 400,
+           std::string("mass assignment of ") + member);
+  }
+  // Malformed, too deep, wrong media type, oversize bodies.
+  {
+    RawClient c(port());
+    auto r = c.request(
+        "POST", lookup,
+        "Authorization: Bearer " + env_->service.bearer + "\r\nContent-Type: application/json\r\n",
+        "{\"email\": ");
+    ASSERT_TRUE(r);
+    Reply rep;
+    rep.status = r->status;
+    rep.raw = *r;
+    expect(rep, 400, "malformed JSON");
+  }
+  {
+    std::string deep(40, '[');
+    deep += std::string(40, ']');
+    RawClient c(port());
+    auto r = c.request(
+        "POST", lookup,
+        "Authorization: Bearer " + env_->service.bearer + "\r\nContent-Type: application/json\r\n",
+        "{\"email\": " + deep + "}");
+    ASSERT_TRUE(r);
+    Reply rep{r->status, nullptr, *r};
+    expect(rep, 400, "nesting too deep");
+    RawClient c2(port());
+    auto m = c2.request(
+        "POST", lookup,
+        "Authorization: Bearer " + env_->service.bearer + "\r\nContent-Type: text/plain\r\n",
+        "email");
+    ASSERT_TRUE(m);
+    Reply media{m->status, nullptr, *m};
+    expect(media, 415, "media type");
+    RawClient c3(port());
+    ASSERT_TRUE(c3.send("POST /v1/subjects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                        env_->service.bearer +
+                        "\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n"));
+    auto big = c3.read_response();
+    ASSERT_TRUE(big);
+    Reply oversize{big->status, nullptr, *big};
+    expect(oversize, 413, "oversize body");
+  }
+  // Injection in parameters: refused as invalid input, never run.
+  expect(as(env_->service, "GET",
+            "/v1/subjects/" + id + "?purpose=prospecting%27%20OR%20%271%27%3D%271"),
+         400, "injection in the purpose");
+  // A category is a name from the policy: an injected one is an unknown category (a denial,
+  // audited as a decision), never a query.
+  auto cat = as(env_->service, "POST", "/v1/decisions",
+                {{"subject_id", id}, {"purpose", "prospecting"}, {"categories", {"x' OR 1=1 --"}}});
+  EXPECT_EQ(cat.status, 200) << cat.body.dump();
+  EXPECT_FALSE(cat.body.value("allowed", true));
+  // Values are bound, never spliced into SQL: an injected address or id is invalid input
+  // (400, audited) or matches nothing.
+  auto mail = as(env_->service, "POST", lookup, {{"email", "a@b.c' OR '1'='1"}});
+  if (mail.status == 400) {
+    EXPECT_TRUE(audited(mail)) << "injection in the e-mail: no audit entry";
+  } else {
+    EXPECT_EQ(mail.status, 200) << mail.body.dump();
+    EXPECT_EQ(mail.body["subject_ids"].size(), 0u);
+  }
+  for (const std::string& target :
+       {std::string("/v1/subjects/sub_x%27%20OR%201%3D1--/consents"),
+        std::string(
+            "/v1/subjects/%27%3B%20DROP%20TABLE%20vault_subjects%3B--?purpose=prospecting")}) {
+    auto inj = as(env_->service, "GET", target);
+    EXPECT_TRUE(inj.status == 400 || inj.status == 404) << target << " " << inj.status;
+    if (inj.status == 400) EXPECT_TRUE(audited(inj)) << target << ": no audit entry";
+  }
+  EXPECT_EQ(as(env_->service, "GET", "/v1/subjects/" + id + "/consents").status, 200);
 }
 
 TEST_P(Api, ServicesActOnlyForTheirPurposesAndOnlyWhereAllowed) {
@@ -438,6 +590,7 @@ TEST_P(Api, SubjectLifecycleCreateLookupRectifyEventErase) {
     EXPECT_EQ(log.find(secret), std::string::npos) << secret;
   }
   EXPECT_EQ(log.find(env_->dpo_password), std::string::npos);
+  EXPECT_EQ(log.find(env_->printed_password), std::string::npos);
   EXPECT_EQ(log.find(env_->service.bearer), std::string::npos);
   EXPECT_NE(log.find("POST /v1/subjects/lookup 200"), std::string::npos);
 }
@@ -697,6 +850,44 @@ TEST_P(Api, ReadsAndDecisionsAreDecidedAndAudited) {
   EXPECT_GT(head.body["tree_size"].get<std::uint64_t>(), 0u) << head.body.dump();
 }
 
+// /metrics: decisions by outcome and reason, the audit backlog, beside the request series.
+TEST_P(Api, MetricsCountDecisionsAndShowTheAuditBacklog) {
+  auto value = [&](const std::string& series) {
+    auto r = as({}, "GET", "/metrics");
+    EXPECT_EQ(r.status, 200);
+    const std::string& text = r.raw.body;
+    auto at = text.find("\n" + series + " ");
+    if (at == std::string::npos) return -1.0;
+    return std::stod(text.substr(at + series.size() + 2));
+  };
+  const std::string missing = R"(charter_decisions_total{outcome="deny",reason="consent_missing"})";
+  const std::string unknown = R"(charter_decisions_total{outcome="deny",reason="unknown_subject"})";
+  const std::string allow = R"(charter_decisions_total{outcome="allow",reason="allowed"})";
+  const double missing_before = value(missing), unknown_before = value(unknown),
+               allow_before = value(allow);
+  ASSERT_GE(missing_before, 0);
+  ASSERT_GE(unknown_before, 0);
+  std::string id = new_subject();
+  ASSERT_EQ(
+      as(env_->service, "POST", "/v1/decisions", {{"subject_id", id}, {"purpose", "prospecting"}})
+          .status,
+      200);
+  ASSERT_EQ(as(env_->service, "POST", "/v1/decisions/bulk",
+               {{"purpose", "prospecting"},
+                {"items", {"nobody1@example.net", "nobody2@example.net", id}}})
+                .status,
+            200);
+  EXPECT_EQ(value(missing), missing_before + 2);
+  EXPECT_EQ(value(unknown), unknown_before + 2);
+  EXPECT_EQ(value(allow), allow_before);
+  EXPECT_GE(value("charter_audit_backlog"), 0);
+  auto text = as({}, "GET", "/metrics").raw.body;
+  EXPECT_NE(text.find("# TYPE charter_audit_backlog gauge"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE charter_decisions_total counter"), std::string::npos);
+  EXPECT_NE(text.find("charter_http_requests_total{"), std::string::npos);
+  EXPECT_NE(text.find("charter_http_request_duration_seconds_bucket{"), std::string::npos);
+}
+
 // ---- Retention: legal holds placed by the DPO hold against erasure; sweep reports ----
 
 TEST_P(Api, LegalHoldKeepsDataFromErasureUntilReleased) {
@@ -738,9 +929,10 @@ INSTANTIATE_TEST_SUITE_P(Backends, Api, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
 // The first DPO credential is printed once: a restart on the same data prints none.
-TEST(FirstDpo, PrintedOnceOnStdoutNeverInTheLog) {
+TEST(FirstDpo, PrintedOnceOnStdoutNeverInTheLogAndChangedAtFirstLogin) {
   const std::string keep = make_temp_dir();
   const std::string data = keep + "/data";
+  const std::string chosen = "a-password-the-dpo-chose";
   std::string password;
   {
     ServerProcess first({"--data", data});
@@ -753,6 +945,37 @@ TEST(FirstDpo, PrintedOnceOnStdoutNeverInTheLog) {
       }
     }
     ASSERT_FALSE(password.empty());
+    EXPECT_EQ(first.log().find(password), std::string::npos);
+    // Until the printed password is changed, the session can only change it or log out.
+    auto r = call(first.port(), "POST", "/v1/session", {},
+                  {{"email", "dpo@oxemis.com"}, {"password", password}});
+    ASSERT_EQ(r.status, 201) << r.body.dump();
+    EXPECT_TRUE(r.body["must_change_password"].get<bool>());
+    Caller dpo = login(first.port(), "dpo@oxemis.com", password);
+    for (auto [method, target] :
+         {std::pair{"GET", "/v1/staff"}, {"GET", "/v1/services"}, {"GET", "/v1/audit/tree-head"}}) {
+      auto refused = call(first.port(), method, target, dpo);
+      EXPECT_EQ(refused.status, 403) << target;
+      EXPECT_EQ(refused.type(), "password-change-required") << refused.body.dump();
+    }
+    auto made = call(first.port(), "POST", "/v1/services", dpo,
+                     {{"name", "too-early"}, {"purposes", {"prospecting"}}});
+    EXPECT_EQ(made.status, 403);
+    EXPECT_EQ(made.type(), "password-change-required");
+    EXPECT_EQ(call(first.port(), "GET", "/v1/session", dpo).body["must_change_password"], true);
+    // The same password again is refused; a new one is accepted and ends the sessions.
+    EXPECT_EQ(call(first.port(), "PUT", "/v1/session/password", dpo,
+                   {{"current_password", password}, {"new_password", password}})
+                  .status,
+              400);
+    EXPECT_EQ(call(first.port(), "PUT", "/v1/session/password", dpo,
+                   {{"current_password", password}, {"new_password", chosen}})
+                  .status,
+              204);
+    EXPECT_EQ(call(first.port(), "GET", "/v1/staff", dpo).status, 401);
+    Caller again = login(first.port(), "dpo@oxemis.com", chosen);
+    ASSERT_FALSE(again.cookie.empty());
+    EXPECT_EQ(call(first.port(), "GET", "/v1/staff", again).status, 200);
     EXPECT_EQ(first.stop(), 0);
     EXPECT_EQ(first.log().find(password), std::string::npos);
   }
@@ -761,10 +984,11 @@ TEST(FirstDpo, PrintedOnceOnStdoutNeverInTheLog) {
     ASSERT_TRUE(second.started()) << second.log();
     std::string next = second.read_line(std::chrono::milliseconds(1500));
     EXPECT_EQ(next.find("First DPO"), std::string::npos) << next;
-    // The DPO created by the first run still logs in, with the policy's DPO e-mail.
+    // The DPO created by the first run logs in with the password they chose, nothing pending.
     auto r = call(second.port(), "POST", "/v1/session", {},
-                  {{"email", "dpo@oxemis.com"}, {"password", password}});
+                  {{"email", "dpo@oxemis.com"}, {"password", chosen}});
     EXPECT_EQ(r.status, 201) << r.body.dump();
+    EXPECT_FALSE(r.body.value("must_change_password", true));
     EXPECT_EQ(second.stop(), 0);
   }
   std::filesystem::remove_all(keep);
@@ -789,7 +1013,7 @@ TEST(TwoServers, OnePostgresDatabaseServesConsistentWrites) {
   EXPECT_EQ(b.read_line(std::chrono::milliseconds(1000)).find("First DPO"), std::string::npos);
 
   // A session opened on A works on B (sessions live in the database).
-  Caller dpo = login(a.port(), email, password);
+  Caller dpo = first_login(a.port(), email, password);
   ASSERT_FALSE(dpo.cookie.empty());
   EXPECT_EQ(call(b.port(), "GET", "/v1/session", dpo).status, 200);
   auto svc = call(b.port(), "POST", "/v1/services", dpo,
@@ -823,6 +1047,82 @@ TEST(TwoServers, OnePostgresDatabaseServesConsistentWrites) {
                 .body["events"]
                 .size(),
             2u);
+  // Decisions on B follow A's consent changes within a second: single decisions (read from
+  // the store) and bulk ones (from B's decision index, kept current by the index feed).
+  auto bulk_on_b = [&] {
+    auto r = call(b.port(), "POST", "/v1/decisions/bulk", service,
+                  {{"purpose", "prospecting"}, {"items", {"two@example.net", id}}});
+    EXPECT_EQ(r.status, 200) << r.body.dump();
+    return r;
+  };
+  auto single_on_b = [&] {
+    return call(b.port(), "POST", "/v1/decisions", service,
+                {{"subject_id", id}, {"purpose", "prospecting"}});
+  };
+  auto until = [](auto ask, auto done) {
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+      auto r = ask();
+      auto waited = std::chrono::steady_clock::now() - start;
+      if (done(r) || waited > std::chrono::seconds(3)) {
+        return std::make_pair(r, std::chrono::duration_cast<std::chrono::milliseconds>(waited));
+      }
+      usleep(20'000);
+    }
+  };
+  auto allowed = [](const Reply& r) { return r.body.value("allowed", 0) == 2; };
+  auto refused = [](const Reply& r) { return r.body.value("allowed", -1) == 0; };
+  ASSERT_EQ(call(a.port(), "POST", "/v1/subjects/" + id + "/consents", service,
+                 {{"purpose", "prospecting"}, {"action", "give"}, {"channel", "api"}})
+                .status,
+            201);
+  auto [given, given_after] = until(bulk_on_b, allowed);
+  EXPECT_TRUE(allowed(given)) << given.body.dump();
+  EXPECT_LE(given_after.count(), 1000);
+  EXPECT_TRUE(single_on_b().body["allowed"].get<bool>());
+  ASSERT_EQ(call(a.port(), "POST", "/v1/subjects/" + id + "/consents", service,
+                 {{"purpose", "prospecting"},
+                  {"action", "withdraw"},
+                  {"channel", "one_click_unsubscribe"}})
+                .status,
+            201);
+  EXPECT_FALSE(single_on_b().body["allowed"].get<bool>());
+  auto [withdrawn, withdrawn_after] = until(bulk_on_b, refused);
+  ASSERT_TRUE(refused(withdrawn)) << withdrawn.body.dump();
+  EXPECT_EQ(withdrawn.body["answers"][0]["reason"], "consent_withdrawn");
+  EXPECT_LE(withdrawn_after.count(), 1000)
+      << "B's index followed A after " << withdrawn_after.count() << " ms";
+  // A subject created through B is known to A's index too.
+  auto other = call(b.port(), "POST", "/v1/subjects", service,
+                    {{"purposes", {"prospecting"}}, {"fields", {{"email", "three@example.net"}}}});
+  ASSERT_EQ(other.status, 201);
+  auto [known, known_after] = until(
+      [&] {
+        return call(a.port(), "POST", "/v1/decisions/bulk", service,
+                    {{"purpose", "prospecting"}, {"items", {"three@example.net"}}});
+      },
+      [](const Reply& r) { return r.body["answers"][0]["reason"] != "unknown_subject"; });
+  EXPECT_EQ(known.body["answers"][0]["reason"], "consent_missing") << known.body.dump();
+  EXPECT_LE(known_after.count(), 1000);
+
+  // An Idempotency-Key is shared: a write retried against the other server is applied once.
+  const json retried = {{"purposes", {"prospecting"}}, {"fields", {{"email", "once@example.net"}}}};
+  const std::string key = "Idempotency-Key: two-servers-create-1\r\n";
+  auto first_try = call(a.port(), "POST", "/v1/subjects", service, retried, key);
+  ASSERT_EQ(first_try.status, 201) << first_try.body.dump();
+  auto retry = call(b.port(), "POST", "/v1/subjects", service, retried, key);
+  EXPECT_EQ(retry.status, 201) << retry.body.dump();
+  EXPECT_EQ(retry.raw.header("idempotent-replayed"), "true");
+  EXPECT_EQ(retry.body["id"], first_try.body["id"]);
+  EXPECT_EQ(call(a.port(), "POST", "/v1/subjects/lookup", service, {{"email", "once@example.net"}})
+                .body["subject_ids"]
+                .size(),
+            1u);
+  auto other_body =
+      call(b.port(), "POST", "/v1/subjects", service,
+           {{"purposes", {"prospecting"}}, {"fields", {{"email", "x@example.net"}}}}, key);
+  EXPECT_EQ(other_body.status, 422) << other_body.body.dump();
+
   // A token revoked through B is refused by A at once.
   EXPECT_EQ(call(b.port(), "DELETE", "/v1/tokens/" + tok.body["id"].get<std::string>(), dpo).status,
             204);
