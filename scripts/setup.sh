@@ -13,6 +13,7 @@ PACKAGES=(
   libyaml-cpp-dev libkainjow-mustache-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev libspdlog-dev libfmt-dev
   python3 curl
+  chromium  # browser tests (tests/browser: playwright-core drives it; never a downloaded browser)
 )
 # Extra packages a caller asks for (e.g. chromium for browser tests).
 PACKAGES+=("$@")

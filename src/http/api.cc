@@ -27,6 +27,7 @@ Result<std::unique_ptr<Api>> build_api(const ApiContext& context) {
     CHARTER_TRY_STATUS(add_access_routes(api->router, context));
   }
   if (context.retention) CHARTER_TRY_STATUS(add_retention_routes(api->router, context));
+  if (context.extra_routes) CHARTER_TRY_STATUS(context.extra_routes(api->router, context));
   api->router.set_around(context.around);
   api->http_metrics = std::make_unique<HttpMetrics>(api->router);
   api->http_metrics->attach(api->registry);
