@@ -26,7 +26,6 @@ struct MonthCount {
   std::int64_t withdrawn = 0;
 };
 
-Result<std::vector<MonthCount>> monthly_counts(ConsentLedger& ledger, Timestamp from,
-                                               Timestamp to);
+Result<std::vector<MonthCount>> monthly_counts(ConsentLedger& ledger, Timestamp from, Timestamp to);
 
 }  // namespace charter::consent

@@ -1,4 +1,6 @@
 // GET /assets/<name>.<hash>.<ext>: the stylesheet and the script, from the binary.
+#include <cctype>
+
 #include "web/files.h"
 #include "web/routes.h"
 
@@ -32,9 +34,18 @@ Status add_asset_routes(http::Router& router, const WebContext&) {
   for (auto name : asset_names()) {
     std::string url = asset_url(name);
     std::string stem(name.substr(0, name.rfind('.')));
-    std::string op = "getAsset_" + stem;
-    http::Route r = web_route(http::Method::kGet, url, op, "Static file of the web pages: " +
-                                                               std::string(name));
+    std::string op = "getAsset";  // operationIds are letters and digits: "getAssetStyle"
+    bool upper = true;
+    for (char c : stem) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) {
+        upper = true;
+        continue;
+      }
+      op += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+      upper = false;
+    }
+    http::Route r = web_route(http::Method::kGet, url, op,
+                              "Static file of the web pages: " + std::string(name));
     r.description =
         "Served from the binary; the URL carries a hash of the content, so it is cached as "
         "immutable.";

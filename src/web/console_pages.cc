@@ -2,6 +2,8 @@
 // processing, retention sweeps and legal holds, staff and training, the audit log. Who may see
 // which page follows http/roles.h; what a member sees of a subject follows the access decision
 // (access::AccessService), which is recorded in the audit log before any value is read.
+#include <map>
+
 #include "access/actor.h"
 #include "audit/verifier.h"
 #include "core/id.h"
@@ -104,16 +106,11 @@ json sweep_json(const retention::SweepReport& s) {
                     {"subjects", r.subjects},
                     {"values", r.values}});
   }
-  return {{"sweep_id", s.sweep_id},
-          {"started_at", format_timestamp(s.started_at)},
-          {"state", s.state},
-          {"dry_run", s.dry_run},
-          {"examined", s.examined},
-          {"acted", s.acted},
-          {"erased", s.erased},
-          {"held_subjects", s.held_subjects},
-          {"rows", rows},
-          {"has_rows", !rows.empty()}};
+  return {{"sweep_id", s.sweep_id}, {"started_at", format_timestamp(s.started_at)},
+          {"state", s.state},       {"dry_run", s.dry_run},
+          {"examined", s.examined}, {"acted", s.acted},
+          {"erased", s.erased},     {"held_subjects", s.held_subjects},
+          {"rows", rows},           {"has_rows", !rows.empty()}};
 }
 
 Result<http::Response> retention_page(const WebContext& web, ConsoleCall& call) {
@@ -182,8 +179,8 @@ Result<http::Response> audit_page(const WebContext& web, ConsoleCall& call, bool
   CHARTER_TRY_STATUS(http::allow(call.member, http::rules::kAudit));
   CHARTER_TRY(json view, audit_view(web));
   if (verify) {
-    CHARTER_TRY(audit::VerifyReport report, audit::verify_log(*web.api.audit_log,
-                                                               *web.api.audit_key));
+    CHARTER_TRY(audit::VerifyReport report,
+                audit::verify_log(*web.api.audit_log, *web.api.audit_key));
     view["verified"] = true;
     view["verify_ok"] = report.ok();
     view["verify_entries"] = report.entries;

@@ -1,6 +1,8 @@
 // The console's entrance: login (GET form, POST), logout, own password, home (with the consent
 // chart). docs/WEB.md "Console".
+#include <array>
 #include <chrono>
+#include <cstdio>
 
 #include "consent/monthly.h"
 #include "crypto/encoding.h"
@@ -37,9 +39,8 @@ Result<http::Response> login_page(const WebContext& web, const http::Request& re
   c.title = web.site->word(lang, "login_title");
   c.path = "/console/login";
   c.console = true;
-  json view = {{"login_token", http::presession_csrf_token(secret)},
-               {"error", error},
-               {"expired", expired}};
+  json view = {
+      {"login_token", http::presession_csrf_token(secret)}, {"error", error}, {"expired", expired}};
   CHARTER_TRY(std::string body, web.site->render("login", lang, view, c));
   http::Response r = html_response(status, std::move(body), lang);
   r.headers.add("Set-Cookie", presession_cookie(secret, kPresessionMaxAge));
@@ -63,8 +64,11 @@ Status add_console_routes(http::Router& router, std::shared_ptr<const WebContext
         "Sets a pre-session cookie (HttpOnly, Secure, SameSite=Strict, Path=/console) whose "
         "derived token is the form's hidden csrf_token (login CSRF). A member already logged in "
         "is sent to /console.";
-    r.params = {{"expired", http::ParamIn::kQuery, "1: say that the session expired",
-                 {{"type", "string"}}, false}};
+    r.params = {{"expired",
+                 http::ParamIn::kQuery,
+                 "1: say that the session expired",
+                 {{"type", "string"}},
+                 false}};
     r.handler = [web](http::Request& req) -> Result<http::Response> {
       auto chosen = explicit_lang(*web, req);
       std::string lang = web->site->choose_language(req);
@@ -136,19 +140,19 @@ Status add_console_routes(http::Router& router, std::shared_ptr<const WebContext
       std::string next = field(call.form, "new_password").value_or("");
       if (next.size() < kMinPassword || next.size() > 1024) {
         view["error"] = web->site->word(call.lang, "password_short");
-        return render_console(*web, call, "password", view, "password_title",
-                              "/console/password", 400);
+        return render_console(*web, call, "password", view, "password_title", "/console/password",
+                              400);
       }
       CHARTER_TRY(auto details, web->api.staff->details(call.member.id));
       auto who = web->api.staff->login(details.email, current);
       if (!who) {
         if (who.error().code == Errc::kUnavailable) return std::move(who).error();
         view["error"] = web->site->word(call.lang, "password_wrong");
-        return render_console(*web, call, "password", view, "password_title",
-                              "/console/password", 403);
+        return render_console(*web, call, "password", view, "password_title", "/console/password",
+                              403);
       }
       CHARTER_TRY_STATUS(web->api.staff->set_password(call.member.id, next));
-      CHARTER_TRY_STATUS(web->api.sessions->revoke_all(call.member.id).status());
+      CHARTER_TRY_STATUS(web->api.sessions->revoke_all(call.member.id));
       http::Response r = see_other(with_lang("/console/login", call.explicit_lang));
       r.headers.add("Set-Cookie", session_cookie("", 0));
       return r;
@@ -175,8 +179,8 @@ Status add_console_routes(http::Router& router, std::shared_ptr<const WebContext
         Timestamp now = web->api.clock->now();
         Date today = date_of(now);
         auto first = (today.year() / today.month()) - std::chrono::months{11};
-        auto counts = consent::monthly_counts(*web->api.ledger,
-                                              start_of(first / std::chrono::day{1}), now);
+        auto counts =
+            consent::monthly_counts(*web->api.ledger, start_of(first / std::chrono::day{1}), now);
         if (counts) {
           std::vector<ChartMonth> months;
           for (const auto& m : *counts) {

@@ -67,8 +67,8 @@ class Console : public staff::testing::StaffFixture {
     EXPECT_TRUE(std::regex_search(cookie, m, std::regex("charter_presession=([^;]+)")));
     std::string pre = m[1];
     EXPECT_NE(cookie.find("HttpOnly; Secure; SameSite=Strict"), std::string::npos);
-    EXPECT_TRUE(std::regex_search(form.body, m,
-                                  std::regex("name=\"csrf_token\" value=\"([^\"]+)\"")));
+    EXPECT_TRUE(
+        std::regex_search(form.body, m, std::regex("name=\"csrf_token\" value=\"([^\"]+)\"")));
     return {pre, m[1]};
   }
 
@@ -130,8 +130,8 @@ TEST_P(Console, LoginSetsTheSessionCookieAndOpensTheConsole) {
   // The logout form carries the session's CSRF token.
   EXPECT_NE(home.body.find("value=\"" + csrf_of(secret) + "\""), std::string::npos);
   // Already logged in: the login page sends to the console.
-  auto again = run(router_, {.path = "/console/login",
-                             .headers = {{"Cookie", "charter_session=" + secret}}});
+  auto again = run(
+      router_, {.path = "/console/login", .headers = {{"Cookie", "charter_session=" + secret}}});
   EXPECT_EQ(again.status, 303);
 }
 
@@ -156,11 +156,12 @@ TEST_P(Console, LoginRefusesWrongPasswordAndMissingCsrf) {
                              .headers = {{"Cookie", "charter_presession=another"}},
                              .form = "csrf_token=" + token + "&email=dpo%40oxemis.example"});
   EXPECT_EQ(other.status, 403);
-  auto cross = run(router_, {.method = http::Method::kPost,
-                             .path = "/console/login",
-                             .headers = {{"Cookie", "charter_presession=" + pre},
-                                         {"Sec-Fetch-Site", "cross-site"}},
-                             .form = "csrf_token=" + token + "&email=dpo%40oxemis.example"});
+  auto cross =
+      run(router_,
+          {.method = http::Method::kPost,
+           .path = "/console/login",
+           .headers = {{"Cookie", "charter_presession=" + pre}, {"Sec-Fetch-Site", "cross-site"}},
+           .form = "csrf_token=" + token + "&email=dpo%40oxemis.example"});
   EXPECT_EQ(cross.status, 403);
 }
 
@@ -192,8 +193,7 @@ TEST_P(Console, ExpiredSessionsGoBackToLogin) {
   auto r = run(router_, {.path = "/console", .headers = {{"Cookie", "charter_session=" + secret}}});
   EXPECT_EQ(r.status, 303);
   EXPECT_EQ(r.headers.get("Location"), "/console/login?expired=1");
-  auto page = run(router_, {.path = "/console/login",
-                            .query = {{"expired", "1"}, {"lang", "en"}}});
+  auto page = run(router_, {.path = "/console/login", .query = {{"expired", "1"}, {"lang", "en"}}});
   EXPECT_NE(page.body.find("Your session has expired"), std::string::npos);
 }
 
@@ -205,8 +205,8 @@ TEST_P(Console, PagesFollowTheRoles) {
   EXPECT_EQ(staff.status, 403);
   EXPECT_NE(staff.body.find("Your role does not give access to this page."), std::string::npos);
   std::string dpo = login();
-  auto list = run(router_, {.path = "/console/staff",
-                            .headers = {{"Cookie", "charter_session=" + dpo}}});
+  auto list =
+      run(router_, {.path = "/console/staff", .headers = {{"Cookie", "charter_session=" + dpo}}});
   EXPECT_EQ(list.status, 200);
   EXPECT_NE(list.body.find(dpo_), std::string::npos);
   EXPECT_EQ(list.body.find("dpo@oxemis.example"), std::string::npos);  // ids, not addresses
@@ -242,8 +242,8 @@ TEST_P(Console, MonthlyConsentCounts) {
   ASSERT_TRUE(ledger_->give(b, "prospecting", ev));
   clock_.set(at("2025-03-31T23:59:59Z"));
   ASSERT_TRUE(ledger_->withdraw(a, "prospecting", ev));
-  auto counts = consent::monthly_counts(*ledger_, at("2024-12-15T00:00:00Z"),
-                                        at("2025-03-31T23:59:59Z"));
+  auto counts =
+      consent::monthly_counts(*ledger_, at("2024-12-15T00:00:00Z"), at("2025-03-31T23:59:59Z"));
   ASSERT_TRUE(counts) << counts.error().to_string();
   ASSERT_EQ(counts->size(), 4u);  // Dec, Jan, Feb, Mar
   EXPECT_EQ((*counts)[0].given, 0);
@@ -252,8 +252,8 @@ TEST_P(Console, MonthlyConsentCounts) {
   EXPECT_EQ((*counts)[2].given + (*counts)[2].withdrawn, 0);
   EXPECT_EQ((*counts)[3].withdrawn, 1);
   EXPECT_EQ((*counts)[3].month, std::chrono::year(2025) / std::chrono::March);
-  EXPECT_FALSE(consent::monthly_counts(*ledger_, at("2025-03-01T00:00:00Z"),
-                                       at("2025-01-01T00:00:00Z")));
+  EXPECT_FALSE(
+      consent::monthly_counts(*ledger_, at("2025-03-01T00:00:00Z"), at("2025-01-01T00:00:00Z")));
 }
 
 CHARTER_STAFF_BACKENDS(Console);

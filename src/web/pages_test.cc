@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
 
 #include "http/api.h"
 #include "http/openapi.h"
@@ -35,8 +36,7 @@ void expect_no_inline(const std::string& html, const std::string& what) {
   EXPECT_EQ(html.find("<style"), std::string::npos) << what;
   EXPECT_FALSE(std::regex_search(html, std::regex("\\sstyle\\s*=", std::regex::icase))) << what;
   EXPECT_FALSE(std::regex_search(html, std::regex("<script(?![^>]*\\ssrc=)[^>]*>"))) << what;
-  EXPECT_FALSE(std::regex_search(html, std::regex("\\son[a-z]+\\s*=", std::regex::icase)))
-      << what;
+  EXPECT_FALSE(std::regex_search(html, std::regex("\\son[a-z]+\\s*=", std::regex::icase))) << what;
   EXPECT_EQ(html.find("javascript:"), std::string::npos) << what;
 }
 
@@ -53,8 +53,7 @@ TEST(WebPages, HomeInFrenchByDefaultAndEnglishOnRequest) {
   // Accept-Language when there is no ?lang=; ?lang= wins over it; an unknown ?lang= is ignored.
   auto header = run(*router, {.headers = {{"Accept-Language", "en-GB,en;q=0.9,fr;q=0.5"}}});
   EXPECT_EQ(header.headers.get("Content-Language"), "en");
-  auto both = run(*router, {.query = {{"lang", "fr"}},
-                            .headers = {{"Accept-Language", "en-GB"}}});
+  auto both = run(*router, {.query = {{"lang", "fr"}}, .headers = {{"Accept-Language", "en-GB"}}});
   EXPECT_EQ(both.headers.get("Content-Language"), "fr");
   auto unknown = run(*router, {.query = {{"lang", "de"}}});
   EXPECT_EQ(unknown.headers.get("Content-Language"), "fr");
@@ -138,8 +137,7 @@ TEST(WebPages, PolicyTextsAreEscaped) {
   auto home = run(*router, {.query = {{"lang", "en"}}});
   ASSERT_EQ(home.status, 200);
   EXPECT_EQ(home.body.find("<script>alert"), std::string::npos);
-  EXPECT_NE(home.body.find("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt;"),
-            std::string::npos);
+  EXPECT_NE(home.body.find("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(home.body.find("a &quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt; text"),
             std::string::npos);
   expect_no_inline(home.body, "home with hostile texts");

@@ -79,35 +79,34 @@ json purpose_json(const policy::Policy& policy, const policy::Purpose& u, const 
   for (const auto& r : u.retention) {
     retention.push_back(
         {{"categories",
-          joined_labels(r.categories, [&](const std::string& id) { return policy.find_category(id); },
-                        p)},
+          joined_labels(
+              r.categories, [&](const std::string& id) { return policy.find_category(id); }, p)},
          {"text", policy::describe_retention(r, p, policy::RetentionStyle::kSentence)},
          {"short", policy::describe_retention(r, p, policy::RetentionStyle::kShort)},
          {"expiry", policy::expiry_noun(r.on_expiry, p)},
          {"note", r.note.in(lang)},
          {"has_note", !r.note.in(lang).empty()}});
   }
-  return {
-      {"id", u.id},
-      {"label", u.label.in(lang)},
-      {"description", u.description.in(lang)},
-      {"basis", basis ? basis->label.in(lang) : u.basis},
-      {"basis_article",
-       basis ? p.get(std::string("basis_article/") + to_string(basis->kind)) : std::string()},
-      {"categories", categories},
-      {"category_labels",
-       joined_labels(u.categories, [&](const std::string& id) { return policy.find_category(id); },
-                     p)},
-      {"recipients",
-       joined_labels(u.recipients,
-                     [&](const std::string& id) { return policy.find_recipient(id); }, p)},
-      {"subjects", joined_labels(
-                       u.subjects,
-                       [&](const std::string& id) { return policy.find_subject_type(id); }, p)},
-      {"retention", retention},
-      {"consent", u.consent.has_value()},
-      {"objection_absolute", u.objection == policy::Objection::kAbsolute},
-      {"objection_overridable", u.objection == policy::Objection::kOverridable}};
+  return {{"id", u.id},
+          {"label", u.label.in(lang)},
+          {"description", u.description.in(lang)},
+          {"basis", basis ? basis->label.in(lang) : u.basis},
+          {"basis_article",
+           basis ? p.get(std::string("basis_article/") + to_string(basis->kind)) : std::string()},
+          {"categories", categories},
+          {"category_labels",
+           joined_labels(
+               u.categories, [&](const std::string& id) { return policy.find_category(id); }, p)},
+          {"recipients",
+           joined_labels(
+               u.recipients, [&](const std::string& id) { return policy.find_recipient(id); }, p)},
+          {"subjects",
+           joined_labels(
+               u.subjects, [&](const std::string& id) { return policy.find_subject_type(id); }, p)},
+          {"retention", retention},
+          {"consent", u.consent.has_value()},
+          {"objection_absolute", u.objection == policy::Objection::kAbsolute},
+          {"objection_overridable", u.objection == policy::Objection::kOverridable}};
 }
 
 bool collects_provided(const policy::Policy& policy, const policy::Purpose& u) {
@@ -174,7 +173,8 @@ Result<json> register_view(const policy::Policy& policy, const std::string& lang
   CHARTER_TRY(Phrases p, Phrases::for_language(lang));
   json rows = json::array();
   for (const auto& u : policy.purposes) rows.push_back(purpose_json(policy, u, p));
-  return json{{"rows", rows}, {"controller", policy.controller.name},
+  return json{{"rows", rows},
+              {"controller", policy.controller.name},
               {"dpo_email", policy.controller.dpo_email}};
 }
 

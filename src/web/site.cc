@@ -15,16 +15,17 @@ using nlohmann::json;
 
 namespace {
 
-Result<kainjow::mustache::mustache> load_template(std::string_view name) {
+// Parsed for each use: a kainjow template object is not safe to render from several threads.
+Result<std::unique_ptr<kainjow::mustache::mustache>> load_template(std::string_view name) {
   auto text = page_file(std::string(name) + ".mustache");
   if (!text) {
-    return make_error(Errc::kInternal, "src/web/pages/" + std::string(name) +
-                                           ".mustache is not embedded");
-  }
-  kainjow::mustache::mustache tmpl{std::string(*text)};
-  if (!tmpl.is_valid()) {
     return make_error(Errc::kInternal,
-                      "src/web/pages/" + std::string(name) + ".mustache: " + tmpl.error_message());
+                      "src/web/pages/" + std::string(name) + ".mustache is not embedded");
+  }
+  auto tmpl = std::make_unique<kainjow::mustache::mustache>(std::string(*text));
+  if (!tmpl->is_valid()) {
+    return make_error(Errc::kInternal,
+                      "src/web/pages/" + std::string(name) + ".mustache: " + tmpl->error_message());
   }
   return tmpl;
 }
@@ -52,8 +53,11 @@ Result<std::unique_ptr<Site>> Site::create(std::shared_ptr<const policy::Policy>
     }
     site->words_[lang] = all[lang];
   }
-  CHARTER_TRY(auto layout, load_template("layout"));
-  (void)layout;
+  for (auto name : page_names()) {
+    if (!name.ends_with(".mustache")) continue;
+    CHARTER_TRY(auto parsed, load_template(name.substr(0, name.size() - 9)));
+    (void)parsed;
+  }
   return site;
 }
 
@@ -76,8 +80,8 @@ std::string Site::word(const std::string& lang, const std::string& key) const {
   return it != w.end() && it->is_string() ? it->get<std::string>() : key;
 }
 
-Result<std::string> Site::render(std::string_view page, const std::string& lang,
-                                 const json& view, const PageChrome& chrome) const {
+Result<std::string> Site::render(std::string_view page, const std::string& lang, const json& view,
+                                 const PageChrome& chrome) const {
   const policy::Policy& p = *policy_;
   json site = {{"controller", p.controller.name},
                {"dpo_email", p.controller.dpo_email},
@@ -93,10 +97,15 @@ Result<std::string> Site::render(std::string_view page, const std::string& lang,
                       {"href", chrome.path + "?" + query + "lang=" + l}});
   }
   static const json assets = {{"style", asset_url("style.css")}, {"script", asset_url("app.js")}};
-  json common = {{"t", words(lang)},         {"assets", assets},         {"lang", lang},
-                 {"site", site},             {"other_langs", others},
-                 {"title", chrome.title},    {"console", chrome.console},
-                 {"member", chrome.member},  {"logged_in", !chrome.member.is_null()}};
+  json common = {{"t", words(lang)},
+                 {"assets", assets},
+                 {"lang", lang},
+                 {"site", site},
+                 {"other_langs", others},
+                 {"title", chrome.title},
+                 {"console", chrome.console},
+                 {"member", chrome.member},
+                 {"logged_in", !chrome.member.is_null()}};
   if (!chrome.member.is_null()) {
     common["csrf_token"] = chrome.member.value("csrf_token", "");
     common["is_dpo"] = false;
@@ -109,16 +118,16 @@ Result<std::string> Site::render(std::string_view page, const std::string& lang,
     if (!page_view.contains(k)) page_view[k] = v;
   }
   CHARTER_TRY(auto tmpl, load_template(page));
-  std::string content = tmpl.render(to_mustache(page_view));
-  if (!tmpl.error_message().empty()) {
-    return make_error(Errc::kInternal, std::string(page) + ": " + tmpl.error_message());
+  std::string content = tmpl->render(to_mustache(page_view));
+  if (!tmpl->error_message().empty()) {
+    return make_error(Errc::kInternal, std::string(page) + ": " + tmpl->error_message());
   }
   json layout_view = common;
   layout_view["content"] = std::move(content);
   CHARTER_TRY(auto layout, load_template("layout"));
-  std::string out = layout.render(to_mustache(layout_view));
-  if (!layout.error_message().empty()) {
-    return make_error(Errc::kInternal, "layout: " + layout.error_message());
+  std::string out = layout->render(to_mustache(layout_view));
+  if (!layout->error_message().empty()) {
+    return make_error(Errc::kInternal, "layout: " + layout->error_message());
   }
   return out;
 }

@@ -39,11 +39,11 @@ inline constexpr std::string_view kPageCsp =
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 struct PageChrome {
-  std::string title;      // the page's own title (the layout adds the controller's name)
-  std::string path;       // the page's path, for the language switch ("/notice")
+  std::string title;        // the page's own title (the layout adds the controller's name)
+  std::string path;         // the page's path, for the language switch ("/notice")
   std::string extra_query;  // kept in the language switch links ("purpose=prospecting")
-  bool console = false;   // console navigation instead of the privacy center's
-  nlohmann::json member;  // console: {"staff_id", "roles", "csrf_token"} when logged in
+  bool console = false;     // console navigation instead of the privacy center's
+  nlohmann::json member;    // console: {"staff_id", "roles", "csrf_token"} when logged in
 };
 
 class Site {

@@ -25,9 +25,9 @@ inline std::shared_ptr<const policy::Policy> oxemis() {
 struct Call {
   http::Method method = http::Method::kGet;
   std::string path = "/";
-  http::Params query;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string form;  // application/x-www-form-urlencoded body
+  http::Params query{};
+  std::vector<std::pair<std::string, std::string>> headers{};
+  std::string form{};  // application/x-www-form-urlencoded body
 };
 
 // Runs `call` through `router`: 404/405 become a Response with that status.
