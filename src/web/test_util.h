@@ -37,7 +37,7 @@ inline http::Response run(const http::Router& router, const Call& call) {
   req.path = call.path;
   std::string rest = call.path.substr(1);
   std::size_t start = 0;
-  while (true) {
+  while (!rest.empty()) {  // "/" has no segment (as Boost.URL gives them)
     auto slash = rest.find('/', start);
     req.segments.push_back(rest.substr(start, slash - start));
     if (slash == std::string::npos) break;
