@@ -37,7 +37,9 @@ Result<http::Response> render_console(const WebContext& web, const ConsoleCall& 
   CHARTER_TRY(std::string body,
               web.site->render(page, call.lang, view,
                                console_chrome(call, web.site->word(call.lang, title_key), path)));
-  return html_response(status, std::move(body), call.lang);
+  http::Response r = html_response(status, std::move(body), call.lang);
+  r.headers.set("Referrer-Policy", std::string(kConsoleReferrerPolicy));
+  return r;
 }
 
 http::Response error_page(const WebContext& web, const std::string& lang, int status,

@@ -23,6 +23,10 @@
 
 namespace charter::web {
 
+// Console pages post forms: with "no-referrer" Chromium sends "Origin: null" on those posts and
+// the CSRF Origin check could not pass. "same-origin" still sends no referrer to other sites.
+inline constexpr std::string_view kConsoleReferrerPolicy = "same-origin";
+
 struct ConsoleCall {
   http::Request& request;
   const http::Principal& member;

@@ -44,6 +44,7 @@ Result<http::Response> login_page(const WebContext& web, const http::Request& re
   CHARTER_TRY(std::string body, web.site->render("login", lang, view, c));
   http::Response r = html_response(status, std::move(body), lang);
   r.headers.add("Set-Cookie", presession_cookie(secret, kPresessionMaxAge));
+  r.headers.set("Referrer-Policy", std::string(kConsoleReferrerPolicy));
   return r;
 }
 

@@ -133,39 +133,42 @@ async function shoot(page, name) {
 }
 
 async function main() {
-  const { base, email, password } = await started;
-  console.log(`server at ${base}`);
+  const { base: apiBase, email, password } = await started;
+  // Chromium keeps Secure cookies from http://localhost (a secure context), not from
+  // http://127.0.0.1: the pages are opened through localhost.
+  const base = apiBase.replace("127.0.0.1", "localhost");
+  console.log(`server at ${apiBase}`);
   const host = new URL(base).host;
 
   // Seed: the DPO's training and confidentiality, a support member, a customer subject with a
   // consent (for the chart), a sweep report, a legal hold.
-  const dpo = await sessionSecret(base, email, password);
-  const me = (await api(base, dpo, "GET", "/v1/session")).json.staff_id;
+  const dpo = await sessionSecret(apiBase, email, password);
+  const me = (await api(apiBase, dpo, "GET", "/v1/session")).json.staff_id;
   const today = new Date().toISOString().slice(0, 10);
-  await api(base, dpo, "POST", `/v1/staff/${me}/training`, { date: today });
-  await api(base, dpo, "POST", `/v1/staff/${me}/confidentiality`, {});
+  await api(apiBase, dpo, "POST", `/v1/staff/${me}/training`, { date: today });
+  await api(apiBase, dpo, "POST", `/v1/staff/${me}/confidentiality`, {});
   const supportEmail = "support.agent@oxemis.example";
   const supportPassword = "a support password of some length";
-  const sup = (await api(base, dpo, "POST", "/v1/staff",
+  const sup = (await api(apiBase, dpo, "POST", "/v1/staff",
                          { display_name: "Support Agent", email: supportEmail,
                            roles: ["support"] })).json.id;
-  await api(base, dpo, "PUT", `/v1/staff/${sup}/password`, { password: supportPassword });
-  await api(base, dpo, "POST", `/v1/staff/${sup}/training`, { date: today });
-  await api(base, dpo, "POST", `/v1/staff/${sup}/confidentiality`, {});
+  await api(apiBase, dpo, "PUT", `/v1/staff/${sup}/password`, { password: supportPassword });
+  await api(apiBase, dpo, "POST", `/v1/staff/${sup}/training`, { date: today });
+  await api(apiBase, dpo, "POST", `/v1/staff/${sup}/confidentiality`, {});
   const subjectEmail = "jeanne.martin@example.net";
-  const subject = (await api(base, dpo, "POST", "/v1/subjects", {
+  const subject = (await api(apiBase, dpo, "POST", "/v1/subjects", {
     purposes: ["customer_relationship", "commercial_relationship"],
     relationship: "customer",
     contract_start: new Date(Date.now() - 86400000).toISOString(),
     fields: { email: subjectEmail, last_name: "Martin", first_name: "Jeanne",
               postal_address: "12 rue des Lilas, 69003 Lyon" },
   })).json.id;
-  await api(base, dpo, "POST", `/v1/subjects/${subject}/consents`,
+  await api(apiBase, dpo, "POST", `/v1/subjects/${subject}/consents`,
             { purpose: "prospecting", action: "give", channel: "privacy_center", language: "fr" });
-  await api(base, dpo, "POST", `/v1/subjects/${subject}/consents`,
+  await api(apiBase, dpo, "POST", `/v1/subjects/${subject}/consents`,
             { purpose: "prospecting", action: "withdraw", channel: "privacy_center",
               language: "fr" });
-  await api(base, dpo, "POST", `/v1/subjects/${subject}/holds`,
+  await api(apiBase, dpo, "POST", `/v1/subjects/${subject}/holds`,
             { reason: "Dispute about an invoice (case 2026-17)" });
 
   // A dry-run sweep report from the CLI on the same data folder (SQLite, shared with serve).
@@ -220,7 +223,7 @@ async function main() {
   check((await page.textContent("h1")).includes("Privacy center"), "home: English title");
   await shoot(page, "home-en");
   // The language switch link.
-  await page.click("nav a[hreflang=fr]");
+  await Promise.all([page.waitForNavigation(), page.click("nav a[hreflang=fr]")]);
   check(await page.evaluate(() => document.documentElement.lang) === "fr",
         "language switch to French");
   // Keyboard: the skip link is the first focusable element.
