@@ -14,6 +14,7 @@ PACKAGES=(
   libcli11-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libzip-dev
   python3 curl
+  chromium  # browser tests (tests/browser: playwright-core drives it; never a downloaded browser)
 )
 # Extra packages a caller asks for (e.g. chromium for browser tests).
 PACKAGES+=("$@")

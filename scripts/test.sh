@@ -17,9 +17,11 @@ if [ "${CHARTER_CLANG:-0}" = 1 ]; then
   ./scripts/build.sh clang charter
 fi
 
-echo "== npm packages (tests/kantara: ajv for the consent receipt schema)"
-(cd tests/kantara && { npm ci --no-audit --no-fund >/dev/null 2>&1 ||
-                       npm install --no-audit --no-fund >/dev/null; })
+echo "== npm packages (tests/kantara: ajv for the consent receipt schema; tests/browser: playwright-core)"
+for d in tests/kantara tests/browser; do
+  (cd "$d" && { npm ci --no-audit --no-fund >/dev/null 2>&1 ||
+                npm install --no-audit --no-fund >/dev/null; })
+done
 
 pgdir=$(mktemp -d /tmp/charter-pg.XXXXXX)
 trap './scripts/pg-test-server.sh stop "$pgdir"' EXIT

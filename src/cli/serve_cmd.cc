@@ -20,6 +20,9 @@
 #include "policy/loader.h"
 #include "policy/version.h"
 #include "store/open.h"
+#ifdef CHARTER_HAVE_WEB
+#include "web/web_routes.h"
+#endif
 
 namespace charter::cli {
 
@@ -129,6 +132,9 @@ int serve(const ServeOptions& o) {
   context.policy = policy;
   context.gpc_last_update = policy_date(o.vault.store.policy, clock);
   (*state)->wire(context, clock);
+#ifdef CHARTER_HAVE_WEB
+  context.extra_routes = web::add_web_routes;  // the privacy center and the console (docs/WEB.md)
+#endif
   auto api = http::build_api(context);
   if (!api) return fail(api.error());
   audit::Appender& appender = (*state)->trail->appender();

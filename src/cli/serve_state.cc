@@ -206,6 +206,7 @@ void ServeState::wire(http::ApiContext& c, const Clock& clock) const {
   c.prover = prover.get();
   trail::Trail* t = trail.get();
   c.pseudonym = [t](std::string_view subject_id) { return t->pseudonym(subject_id); };
+  c.audit_key = &t->appender().public_key();
   c.access = access.get();
   c.index = index.get();
   c.decision_log = t;

@@ -27,6 +27,7 @@
 #include "core/result.h"
 #include "directives/directives.h"
 #include "http/decision_metrics.h"
+#include "crypto/sign.h"
 #include "http/http_metrics.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -65,6 +66,8 @@ struct ApiContext {
   audit::LogStore* audit_log = nullptr;
   audit::Prover* prover = nullptr;
   std::function<Result<std::string>(std::string_view subject_id)> pseudonym;
+  // The audit log's public key (the console's "verify now"); borrowed.
+  const crypto::PublicKey* audit_key = nullptr;
   // Access: reading a subject for a purpose and single decisions (with `vault`); bulk decisions
   // also need the index and the decision log.
   access::AccessService* access = nullptr;
@@ -81,6 +84,9 @@ struct ApiContext {
   std::function<double()> outbox_backlog;
   // Data-subject requests (with `clock`): subject routes and the DPO's queue.
   rights::RightsService* rights = nullptr;
+  // More routes added by a module above http (the web pages, src/web): called by build_api()
+  // after the /v1 routes, before the metrics are attached.
+  std::function<Status(Router&, const ApiContext&)> extra_routes;
   // Runs around every handler once the request is authenticated (the server sets the audit
   // trail's actor for the operations the handler performs); unset: the handler alone.
   Router::Around around;
