@@ -2,9 +2,10 @@
 //
 // backup --data DIR --out FILE: online copies (store/sqlite_backup.h) of charter.db, then
 // audit.db (in that order: every change in the charter.db copy has its audit entries in the
-// audit.db copy), plus the epoch key files of DIR/keys (wrapped under the master key; never
-// master.key), sealed into one archive (cli/backup_archive.h) under the master key. Safe while
-// `charter serve` runs. SQLite only: a PostgreSQL store is backed up with pg_dump.
+// audit.db copy), plus the files of DIR/keys (epoch key files, wrapped under the master key;
+// the audit signing key and public key; never master.key), sealed into one archive
+// (cli/backup_archive.h) under the master key. Safe while `charter serve` runs. SQLite only: a
+// PostgreSQL store is backed up with pg_dump.
 //
 // restore --data DIR --in FILE: authenticates and unpacks the whole archive into a folder beside
 // DIR first; only when all of it is sound are charter.db and audit.db replaced (their -wal and
@@ -70,6 +71,7 @@ int backup(const BackupOpts& o) {
   if (!fs::exists(db)) {
     return fail(make_error(Errc::kNotFound, "no store in " + o.vault.store.data));
   }
+  std::error_code ec;
   std::uint32_t version = 0;
   {
     auto store = store::open_store(o.vault.store.data);
@@ -93,10 +95,14 @@ int backup(const BackupOpts& o) {
     files.push_back({name, copy, 0});
   }
   const fs::path keys = vault::key_dir_of(o.vault.store.data);
-  std::error_code ec;
   for (const auto& e : fs::directory_iterator(keys, ec)) {
     const std::string name = e.path().filename().string();
-    if (!e.is_regular_file() || name.rfind("epoch-", 0) != 0) continue;  // never master.key
+    // Epoch key files (wrapped under the master key) and the audit signing key and public key;
+    // never the master key (the archive is sealed with it).
+    if (!e.is_regular_file() || name == "master.key" ||
+        (!o.vault.key_file.empty() && fs::equivalent(e.path(), o.vault.key_file, ec))) {
+      continue;
+    }
     files.push_back({"keys/" + name, e.path().string(), 0});
   }
   SystemRandom random;
