@@ -22,8 +22,9 @@
 #include "cli/backup_archive.h"
 #include "cli/common.h"
 #include "cli/erasure_journal.h"
-#include "cli/serve_state.h"
 #include "cli/vault_cli.h"
+#include "consent/ledger.h"
+#include "crypto/key_ring.h"
 #include "policy/loader.h"
 #include "store/open.h"
 #include "store/sqlite_backup.h"
@@ -118,23 +119,30 @@ int backup(const BackupOpts& o) {
   return 0;
 }
 
-// Erases again every journalled subject still present. Returns the count re-applied.
+// Erases again every journalled subject still present. Returns the count re-applied. Opens the
+// vault (audited, not journalled: the journal has it) and the consent ledger, nothing else (no
+// first DPO is created in a restored store).
 Result<int> replay_erasures(const VaultOptions& opts) {
   ErasureJournal journal(erasure_journal_path(opts.erasure_journal, opts.store.data));
   CHARTER_TRY(auto entries, journal.read_all());
-  CHARTER_TRY(auto loaded, policy::load_policy(opts.store.policy));
-  auto policy = std::make_shared<const policy::Policy>(std::move(loaded));
-  SystemClock clock;
-  SystemRandom random;
   VaultOptions o = opts;
-  o.journal_erasures = false;  // already in the journal
-  CHARTER_TRY(auto state, open_serve_state(o, policy, clock, random));
+  o.journal_erasures = false;
+  CHARTER_TRY(auto v, open_vault(o));
+  CHARTER_TRY(std::uint32_t version, vault::KeyService::master_version(*v->store));
+  CHARTER_TRY(crypto::MasterKey key, vault::load_master_key(master_source(o), version));
+  crypto::KeyRing ring;
+  CHARTER_TRY_STATUS(ring.add(std::move(key)));
+  auto policy = std::make_shared<const policy::Policy>(v->policy);
+  consent::LedgerOptions lo;
+  lo.audit = v->trail.get();
+  CHARTER_TRY(auto ledger,
+              consent::ConsentLedger::open(*v->store, policy, v->clock, v->random, ring, lo));
   int applied = 0;
   for (const auto& e : entries) {
     vault::ErasureRequest req;
     req.subject_id = e.subject_id;
     if (!e.kept.empty()) req.classes = e.destroyed;  // a partial erasure: the same classes
-    auto report = state->vault->erase(req);
+    auto report = v->vault->erase(req);
     if (!report) {
       // Not in this backup (created after it), or erased in it already: nothing to do.
       if (report.error().code == Errc::kNotFound ||
@@ -144,7 +152,7 @@ Result<int> replay_erasures(const VaultOptions& opts) {
       return report.error();
     }
     if (report->status_after == vault::SubjectStatus::kErased) {
-      CHARTER_TRY_STATUS(state->ledger->erase_subject(e.subject_id));
+      CHARTER_TRY_STATUS(ledger->erase_subject(e.subject_id));
     }
     ++applied;
   }
