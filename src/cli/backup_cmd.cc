@@ -200,9 +200,13 @@ int restore(const BackupOpts& o) {
   // 2. Swap in: databases (their WAL files first removed), then the epoch key files.
   std::error_code ec;
   fs::create_directories(data, ec);
+  fs::permissions(data, fs::perms::owner_all, ec);  // 0700, as open_store makes it
   for (const auto& f : *files) {
     const fs::path dest = data / f.name;
-    fs::create_directories(dest.parent_path(), ec);
+    if (!fs::exists(dest.parent_path())) {
+      fs::create_directories(dest.parent_path(), ec);
+      fs::permissions(dest.parent_path(), fs::perms::owner_all, ec);  // the key folder: 0700
+    }
     if (f.name.find('/') == std::string::npos) {
       for (const char* suffix : {"-wal", "-shm", "-journal"}) {
         fs::remove(dest.string() + suffix, ec);
