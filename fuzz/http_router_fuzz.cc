@@ -78,7 +78,6 @@ World* world() {
     char tmpl[] = "/tmp/charter-fuzz-router.XXXXXX";
     if (!mkdtemp(tmpl)) std::abort();
     w->dir = tmpl;
-    std::atexit([] { std::filesystem::remove_all(world()->dir); });
     cli::VaultOptions options;
     options.store.data = w->dir;
     options.store.policy = std::string(CHARTER_SOURCE_DIR) + "/policies/oxemis.yaml";
@@ -117,6 +116,15 @@ World* world() {
       std::abort();
     }
     w->subject = body["id"].get<std::string>();
+    // Registered last, so it runs before the destructors of statics made above (spdlog's):
+    // the serve state's threads stop before the process tears down.
+    std::atexit([] {
+      World* x = world();
+      x->pipeline.reset();
+      x->api.reset();
+      x->state.reset();
+      std::filesystem::remove_all(x->dir);
+    });
     return w;
   }();
   return w;

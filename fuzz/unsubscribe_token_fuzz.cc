@@ -65,6 +65,11 @@ World* world() {
       if (!link.ok()) std::abort();
       std::printf("%s\n", link->url.substr(link->url.find("token=") + 6).c_str());
     }
+    std::atexit([] {  // the ledger, then the store (its temporary folder is removed)
+      world()->unsubscribe.reset();
+      world()->ledger.reset();
+      world()->ts.reset();
+    });
     return w;
   }();
   return w;
