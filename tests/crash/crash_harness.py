@@ -4,9 +4,10 @@
 Runs `charter serve` under write load -- each client thread writes its own subjects (one e-mail
 each), consent events and observed events over HTTP -- kills the server with SIGKILL at random
 moments, restarts it on the same data, and checks after every restart:
-  * no acknowledged write lost: every subject, consent and event the server answered 201 for is
-    there (lookup by e-mail finds the subject id; the consent state says given; the event count
-    of the subject is at least the acknowledged ones);
+  * no acknowledged write lost: every subject and consent the server answered 201 for is there
+    (lookup by e-mail finds the subject id; the consent state says given). Observed events are
+    part of the load (and of the audit log checked by `charter audit verify`), but the API has
+    no route that lists a subject's events, so they are not counted;
   * no half-applied operation: a subject creation cut by the kill is either entirely there (the
     lookup by its e-mail finds it and the subject reads back with that e-mail) or not at all;
   * SQLite: PRAGMA integrity_check of charter.db and audit.db says ok (sqlite3 CLI, server
