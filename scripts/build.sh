@@ -3,6 +3,7 @@
 #   release  build/release  optimised, for running and benchmarks
 #   test     build/test     ASan + UBSan, for the test suite
 #   clang    build/clang    clang 14, checks the code also builds with clang
+#   tsan     build/tsan     ThreadSanitizer, -O1 -g1, for the e2e suite (docs/BUILD.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-release}
@@ -12,7 +13,10 @@ case "$kind" in
   test) args=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1 -O1" -DCHARTER_SANITIZE=ON -DCHARTER_BENCH=OFF) ;;
   clang) args=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0" -DCMAKE_CXX_COMPILER=clang++-14
                -DCMAKE_C_COMPILER=clang-14 -DCHARTER_BENCH=OFF) ;;
-  *) echo "usage: build.sh release|test|clang [targets...]" >&2; exit 2 ;;
+  tsan) args=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1 -O1" -DCHARTER_BENCH=OFF
+              -DCMAKE_CXX_FLAGS="-fsanitize=thread" -DCMAKE_C_FLAGS="-fsanitize=thread"
+              -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread") ;;
+  *) echo "usage: build.sh release|test|clang|tsan [targets...]" >&2; exit 2 ;;
 esac
 dir=build/$kind
 if [ ! -f "$dir/build.ninja" ]; then

@@ -13,6 +13,7 @@ void register_areas(CLI::App& app, Action& action) {
   register_staff_commands(app, action);
   register_sweep_commands(app, action);
   register_serve_command(app, action);
+  register_backup_commands(app, action);
 }
 
 }  // namespace charter::cli

@@ -32,6 +32,8 @@ void register_serve_command(CLI::App& app, Action& action);
 void register_policy_render_commands(CLI::App& policy_area, Action& action);
 // `charter consent ...` (consent_cmd.cc).
 CLI::App* register_consent_commands(CLI::App& app, Action& action);
+// `charter backup` and `charter restore` (backup_cmd.cc).
+void register_backup_commands(CLI::App& app, Action& action);
 // `charter staff ...` (staff_cmd.cc).
 CLI::App* register_staff_commands(CLI::App& app, Action& action);
 

@@ -259,6 +259,12 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   auto* feeder = &s->feeder;
   vault::VaultOptions vo;
   vo.sink = s->trail.get();
+  if (opts.journal_erasures) {  // docs/RELIABILITY.md "Backup and restore"
+    s->journal = std::make_unique<ErasureJournal>(
+        erasure_journal_path(opts.erasure_journal, opts.store.data));
+    s->journaling = std::make_unique<JournalingSink>(s->trail.get(), *s->journal, clock);
+    vo.sink = s->journaling.get();
+  }
   // After each committed change: the decision index, then the retention index (queued: its
   // writes stay off the path of the change).
   auto* reindexer = &s->reindexer;

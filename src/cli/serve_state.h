@@ -33,6 +33,7 @@
 #include "audit/prover.h"
 #include "cli/index_feed.h"
 #include "cli/notice_queue.h"
+#include "cli/erasure_journal.h"
 #include "cli/reindex_queue.h"
 #include "cli/sweep_scheduler.h"
 #include "cli/vault_cli.h"
@@ -77,6 +78,8 @@ struct ServeState {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<store::Store> audit_db;  // SQLite: <data>/audit.db; PostgreSQL: same database
   std::unique_ptr<trail::Trail> trail;
+  std::unique_ptr<ErasureJournal> journal;  // erasures recorded outside the database
+  std::unique_ptr<JournalingSink> journaling;
   std::unique_ptr<access::DecisionIndex> index;
   std::unique_ptr<vault::Vault> vault;
   std::unique_ptr<crypto::KeyRing> ring;  // master key: staff and consent keys

@@ -16,6 +16,9 @@ void add_vault_options(CLI::App* cmd, VaultOptions& opts) {
   cmd->add_option("--key-file", opts.key_file,
                   "Master key file (mode 0600); default: $CHARTER_MASTER_KEY, else "
                   "<data>/keys/master.key");
+  cmd->add_option("--erasure-journal", opts.erasure_journal,
+                  "Erasure journal, kept apart from backups; default: $CHARTER_ERASURE_JOURNAL, "
+                  "else <data>/erasures.journal");
 }
 
 std::string store_target(const StoreOptions& opts) {
@@ -49,6 +52,12 @@ Result<std::unique_ptr<OpenVault>> open_vault(const VaultOptions& opts) {
   CHARTER_TRY_STATUS(out->trail->attach(*keys));
   vault::VaultOptions vo;
   vo.sink = out->trail.get();
+  if (opts.journal_erasures) {
+    out->journal = std::make_unique<ErasureJournal>(
+        erasure_journal_path(opts.erasure_journal, opts.store.data));
+    out->journaling = std::make_unique<JournalingSink>(out->trail.get(), *out->journal, out->clock);
+    vo.sink = out->journaling.get();
+  }
   CHARTER_TRY(out->vault, vault::Vault::open(*out->store, out->policy, std::move(keys), out->clock,
                                              out->random, vo));
   return out;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "cli/common.h"
+#include "cli/erasure_journal.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/result.h"
@@ -27,6 +28,11 @@ namespace charter::cli {
 struct VaultOptions {
   StoreOptions store;
   std::string key_file;
+  // The erasure journal (cli/erasure_journal.h): --erasure-journal, else
+  // $CHARTER_ERASURE_JOURNAL, else <data>/erasures.journal. `journal_erasures` false: erasures
+  // are not journalled (restore re-applying the journal itself).
+  std::string erasure_journal;
+  bool journal_erasures = true;
 };
 
 void add_vault_options(CLI::App* cmd, VaultOptions& opts);
@@ -51,9 +57,11 @@ struct OpenVault {
   policy::Policy policy;
   SystemClock clock;
   SystemRandom random;
-  std::unique_ptr<store::Store> audit_db;  // the audit log (cli/trail_cli.h)
-  std::unique_ptr<trail::Trail> trail;     // every change is audited (fail closed)
-  std::unique_ptr<vault::Vault> vault;     // destroyed first
+  std::unique_ptr<store::Store> audit_db;   // the audit log (cli/trail_cli.h)
+  std::unique_ptr<trail::Trail> trail;      // every change is audited (fail closed)
+  std::unique_ptr<ErasureJournal> journal;  // erasures recorded outside the database
+  std::unique_ptr<JournalingSink> journaling;
+  std::unique_ptr<vault::Vault> vault;  // destroyed first
 };
 
 Result<std::unique_ptr<OpenVault>> open_vault(const VaultOptions& opts);

@@ -3,6 +3,7 @@
 // Transaction and Rows, so both backends behave alike; backends only talk to their database.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -59,6 +60,9 @@ class TxImpl {
   // Shared state, managed by Transaction and Rows.
   TxMode mode{};
   FaultInjector* faults = nullptr;
+  // Set by stores that fence themselves after a failed commit (SQLite): commit() sets it when
+  // the commit's outcome on disk is unknown.
+  std::atomic<bool>* fence = nullptr;
   bool failed = false;
   bool finished = false;
   CursorImpl* open_cursor = nullptr;

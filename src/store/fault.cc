@@ -15,6 +15,8 @@ const char* point_name(FaultPoint p) {
       return "statement";
     case FaultPoint::kCommit:
       return "commit";
+    case FaultPoint::kSync:
+      return "sync";
   }
   return "unknown";
 }

@@ -7,7 +7,14 @@
 //                             transaction returns the error without running, and the
 //                             transaction is marked failed (as after a real error);
 //   kCommit                   Transaction::commit() rolls back and returns the error.
+//   kSync                     the commit's durable write (SQLite: the WAL fsync) fails:
+//                             commit() rolls back, returns the error, and the store FENCES
+//                             itself like after a real failed commit (docs/RELIABILITY.md):
+//                             every later write transaction gets kUnavailable until the
+//                             process restarts; reads go on. PostgreSQL stores ignore the fence.
 // So whenever an injected fault fires, nothing of that transaction is stored.
+// Environment (tests of the real binary only): CHARTER_TEST_FAULTS="sync:N" makes the commit
+// after N successful ones of charter.db fail at kSync (store/open.cc); unset in production.
 // fail(point, code, times, skip): the next `skip` operations at `point` succeed, then `times`
 // fail with `code` (message "injected fault at <point>"). clear() disarms everything.
 // Cost when nothing is armed: one relaxed atomic load per check.
@@ -23,8 +30,8 @@
 
 namespace charter::store {
 
-enum class FaultPoint { kBeginRead, kBeginWrite, kStatement, kCommit };
-inline constexpr int kFaultPoints = 4;
+enum class FaultPoint { kBeginRead, kBeginWrite, kStatement, kCommit, kSync };
+inline constexpr int kFaultPoints = 5;
 
 class FaultInjector {
  public:

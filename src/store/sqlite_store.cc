@@ -199,9 +199,15 @@ class SqliteStore final : public Store {
       if (auto fault = options_.faults->check(point)) return std::move(*fault);
     }
     if (mode == TxMode::kWrite) {
+      if (fenced_.load()) {
+        return make_error(Errc::kUnavailable,
+                          "the store stopped accepting writes after a commit failed (its outcome "
+                          "on disk is unknown); check the disk, then restart charter");
+      }
       CHARTER_TRY_STATUS(acquire_writer("begin"));
       auto tx = std::make_unique<SqliteTx>(this, writer_.get(), mode);
       tx->faults = options_.faults.get();
+      tx->fence = &fenced_;
       CHARTER_TRY_STATUS(tx->step_simple("BEGIN IMMEDIATE"));
       return Transaction(std::move(tx), Backend::kSqlite);
     }
@@ -316,6 +322,7 @@ class SqliteStore final : public Store {
   std::string dir_;
   std::string path_;
   StoreOptions options_;
+  std::atomic<bool> fenced_{false};  // set by a failed commit (backend.h TxImpl::fence)
   std::unique_ptr<SqliteConn> writer_;
   WriterSlot writer_slot_;
   std::atomic<std::thread::id> writer_owner_{};

@@ -164,9 +164,18 @@ Status Transaction::commit() {
       rollback();
       return std::move(*fault);
     }
+    if (auto fault = impl_->faults->check(FaultPoint::kSync)) {
+      if (impl_->fence) impl_->fence->store(true);
+      rollback();
+      return std::move(*fault);
+    }
   }
   Status st = impl_->commit();
   if (!st.ok()) {
+    // A commit that failed other than by a conflict (I/O error, fsync, disk full at commit):
+    // what reached the disk is unknown, and retrying the fsync could report success for pages
+    // the kernel already dropped. The store stops acknowledging writes (fence).
+    if (impl_->fence && st.error().code != Errc::kConflict) impl_->fence->store(true);
     rollback();
     return st;
   }
