@@ -56,10 +56,13 @@ World* world() {
     auto u = consent::OneClickUnsubscribe::make(*w->ledger, options);
     if (!u.ok()) std::abort();
     w->unsubscribe = std::make_unique<consent::OneClickUnsubscribe>(std::move(u).value());
-    const std::string subject = "sub_0000000000000000000000000A";
+    const std::string subject = "sub_0000000000000000000000000a";
     consent::Evidence via;
     via.channel = "privacy_center";
-    if (!w->ledger->give(subject, "prospecting", via).ok()) std::abort();
+    if (auto given = w->ledger->give(subject, "prospecting", via); !given.ok()) {
+      std::fprintf(stderr, "seed consent refused: %s\n", given.error().to_string().c_str());
+      std::abort();
+    }
     if (const char* e = std::getenv("CHARTER_FUZZ_PRINT_SEED"); e && *e == '1') {
       auto link = w->unsubscribe->link(subject, "prospecting");
       if (!link.ok()) std::abort();

@@ -190,6 +190,10 @@ Result<Response> Pipeline::run_handler(Request& req) {
     auto res = router_.run(req);
     if (!res && res.error().code == Errc::kInternal) {
       spdlog::error("{} internal error: {}", req.id, res.error().message);
+    } else if (!res && res.error().code == Errc::kUnavailable) {
+      // The operator must see why writes stop (a fenced store, an unreachable database); the
+      // messages of the store carry no personal data.
+      spdlog::warn("{} unavailable: {}", req.id, res.error().message);
     }
     return res;
   } catch (const std::exception& e) {

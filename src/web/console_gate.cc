@@ -83,6 +83,12 @@ http::Handler console_page(std::shared_ptr<const WebContext> web, ConsolePage pa
       return error_page(*web, lang, 403, web->site->word(lang, "csrf_failed"),
                         with_lang("/console", chosen), true);
     }
+    // The first DPO's printed password must be changed first (docs/HTTP.md): only the password
+    // form and logout are open until it is.
+    if (principal->must_change_password && req.path != "/console/password" &&
+        req.path != "/console/logout") {
+      return see_other(with_lang("/console/password", chosen));
+    }
     req.principal = *principal;
     ConsoleCall call{req, *req.principal, lang, chosen, std::move(form)};
     http::Handler inner = [&](http::Request&) -> Result<http::Response> { return page(call); };

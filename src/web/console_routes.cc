@@ -110,7 +110,9 @@ Status add_console_routes(http::Router& router, std::shared_ptr<const WebContext
         return login_page(*web, req, lang, 401, web->site->word(lang, "invalid_login"), false);
       }
       CHARTER_TRY(http::NewSession session, web->api.sessions->create(who->id));
-      http::Response r = see_other(with_lang("/console", chosen));
+      CHARTER_TRY(bool must_change, web->api.sessions->password_change_required(who->id));
+      http::Response r =
+          see_other(with_lang(must_change ? "/console/password" : "/console", chosen));
       r.headers.add("Set-Cookie",
                     session_cookie(session.secret, web->api.sessions->options().lifetime.count()));
       r.headers.add("Set-Cookie", presession_cookie("", 0));
@@ -133,7 +135,8 @@ Status add_console_routes(http::Router& router, std::shared_ptr<const WebContext
   }
   {
     auto password_page = [web](ConsoleCall& call) -> Result<http::Response> {
-      json view = {{"error", ""}, {"done", false}, {"must_change", false}};
+      json view = {
+          {"error", ""}, {"done", false}, {"must_change", call.member.must_change_password}};
       if (call.request.method == http::Method::kGet) {
         return render_console(*web, call, "password", view, "password_title", "/console/password");
       }
@@ -152,7 +155,13 @@ Status add_console_routes(http::Router& router, std::shared_ptr<const WebContext
         return render_console(*web, call, "password", view, "password_title", "/console/password",
                               403);
       }
+      if (next == current) {
+        view["error"] = web->site->word(call.lang, "password_same");
+        return render_console(*web, call, "password", view, "password_title", "/console/password",
+                              400);
+      }
       CHARTER_TRY_STATUS(web->api.staff->set_password(call.member.id, next));
+      CHARTER_TRY_STATUS(web->api.sessions->clear_password_change(call.member.id));
       CHARTER_TRY_STATUS(web->api.sessions->revoke_all(call.member.id));
       http::Response r = see_other(with_lang("/console/login", call.explicit_lang));
       r.headers.add("Set-Cookie", session_cookie("", 0));

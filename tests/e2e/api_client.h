@@ -51,4 +51,31 @@ inline Reply call(std::uint16_t port, const std::string& method, const std::stri
   return r;
 }
 
+// A staff console session: POST /v1/session. Empty Caller when refused.
+inline Caller staff_login(std::uint16_t port, const std::string& email,
+                          const std::string& password) {
+  auto r = call(port, "POST", "/v1/session", {}, {{"email", email}, {"password", password}});
+  Caller c;
+  if (r.status != 201) return c;
+  std::string h = r.raw.header("set-cookie");  // "charter_session=VALUE; Path=/; ..."
+  auto eq = h.find('=');
+  if (eq == std::string::npos) return c;
+  c.cookie = h.substr(eq + 1, h.find(';') - eq - 1);
+  c.csrf = r.body["csrf_token"].get<std::string>();
+  return c;
+}
+
+// The first DPO's printed password must be changed at first login (docs/HTTP.md): logs in with
+// it, changes it to `next` and logs in again. Empty Caller when any step is refused.
+inline Caller first_dpo_login(std::uint16_t port, const std::string& email,
+                              const std::string& printed,
+                              const std::string& next = "the-dpo-chose-this-one") {
+  Caller first = staff_login(port, email, printed);
+  if (first.cookie.empty()) return first;
+  auto r = call(port, "PUT", "/v1/session/password", first,
+                {{"current_password", printed}, {"new_password", next}});
+  if (r.status != 204) return {};
+  return staff_login(port, email, next);
+}
+
 }  // namespace charter::testing

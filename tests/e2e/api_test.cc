@@ -71,18 +71,6 @@ Caller login(std::uint16_t port, const std::string& email, const std::string& pa
   return c;
 }
 
-// The first DPO's printed password must be changed at first login: logs in, changes it to
-// `next` and logs in again with it.
-Caller first_login(std::uint16_t port, const std::string& email, const std::string& printed,
-                   const std::string& next = "the-dpo-chose-this-one") {
-  Caller first = login(port, email, printed);
-  if (first.cookie.empty()) return first;
-  auto r = call(port, "PUT", "/v1/session/password", first,
-                {{"current_password", printed}, {"new_password", next}});
-  if (r.status != 204) return {};
-  return login(port, email, next);
-}
-
 class Api : public ::testing::TestWithParam<std::string> {
  protected:
   static void TearDownTestSuite() { envs().clear(); }
@@ -110,7 +98,8 @@ class Api : public ::testing::TestWithParam<std::string> {
       ASSERT_FALSE(env->dpo_password.empty()) << "no first DPO credential on stdout";
       env->printed_password = env->dpo_password;
       env->dpo_password = "the-dpo-chose-this-one";
-      env->dpo = first_login(env->port(), env->dpo_email, env->printed_password, env->dpo_password);
+      env->dpo =
+          first_dpo_login(env->port(), env->dpo_email, env->printed_password, env->dpo_password);
       ASSERT_FALSE(env->dpo.cookie.empty());
       auto svc = call(env->port(), "POST", "/v1/services", env->dpo,
                       {{"name", "emailing-platform"}, {"purposes", {"prospecting"}}});
@@ -1013,7 +1002,7 @@ TEST(TwoServers, OnePostgresDatabaseServesConsistentWrites) {
   EXPECT_EQ(b.read_line(std::chrono::milliseconds(1000)).find("First DPO"), std::string::npos);
 
   // A session opened on A works on B (sessions live in the database).
-  Caller dpo = first_login(a.port(), email, password);
+  Caller dpo = first_dpo_login(a.port(), email, password);
   ASSERT_FALSE(dpo.cookie.empty());
   EXPECT_EQ(call(b.port(), "GET", "/v1/session", dpo).status, 200);
   auto svc = call(b.port(), "POST", "/v1/services", dpo,

@@ -20,13 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string cookie_of(const RawResponse& r) {
-  std::string h = r.header("set-cookie");
-  auto eq = h.find('=');
-  auto semi = h.find(';');
-  return eq == std::string::npos ? "" : h.substr(eq + 1, semi - eq - 1);
-}
-
 Caller first_dpo(ServerProcess& server) {
   std::string email, password;
   for (int i = 0; i < 4 && password.empty(); ++i) {
@@ -37,13 +30,7 @@ Caller first_dpo(ServerProcess& server) {
     email = line.substr(e + 7, p - e - 7);
     password = line.substr(p + 11, line.find(' ', p + 11) - p - 11);
   }
-  Caller c;
-  auto r =
-      call(server.port(), "POST", "/v1/session", {}, {{"email", email}, {"password", password}});
-  if (r.status != 201) return c;
-  c.cookie = cookie_of(r.raw);
-  c.csrf = r.body["csrf_token"].get<std::string>();
-  return c;
+  return first_dpo_login(server.port(), email, password);
 }
 
 TEST(OutboxKill, EveryWebhookIsDeliveredAfterASigkillWithItsDeliveryId) {
