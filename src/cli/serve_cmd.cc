@@ -40,6 +40,7 @@ struct ServeOptions {
   double rate_credential = 10'000;
   int grace_seconds = 10;
   int sweep_every = 3600;  // seconds between retention sweeps (0: none)
+  NotifyConfig notify;     // outbox delivery: .eml files in <data>/outbox unless --smtp-url
   double header_timeout = 10, body_timeout = 30, idle_timeout = 60;
   std::string log_level = "info";
 };
@@ -121,8 +122,8 @@ int serve(const ServeOptions& o) {
 
   SystemClock clock;
   SystemRandom random;
-  auto state =
-      open_serve_state(o.vault, policy, clock, random, std::chrono::seconds(o.sweep_every));
+  auto state = open_serve_state(o.vault, policy, clock, random, std::chrono::seconds(o.sweep_every),
+                                o.notify);
   if (!state) return fail(state.error());
   const auto& is = (*state)->index_stats;
   spdlog::info("decision index: {} subjects ({} with an e-mail) loaded in {:.2f} s, {} bytes",
@@ -217,6 +218,11 @@ void register_serve_command(CLI::App& app, Action& action) {
                   "Requests per second per credential (burst: twice)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--smtp-url", o->notify.smtp_url,
+                  "Send the outbox's e-mails by SMTP (smtp://host:port or smtps://host:port); "
+                  "default: .eml files in <data>/outbox");
+  cmd->add_option("--smtp-from", o->notify.smtp_from,
+                  "From: address of the outbox's e-mails (default: the policy's DPO e-mail)");
   cmd->add_option("--sweep-every", o->sweep_every,
                   "Seconds between retention sweeps run by the server (0: none; the first runs a "
                   "minute after start)")

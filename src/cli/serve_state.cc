@@ -269,14 +269,23 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   // writes stay off the path of the change).
   auto* reindexer = &s->reindexer;
   auto* noticer = &s->noticer;
-  vo.on_commit = [index = s->index->vault_observer(), reindexer, noticer,
-                  feeder](const vault::Change& c) {
+  auto* eraser = &s->archive_eraser;
+  vo.on_commit = [index = s->index->vault_observer(), reindexer, noticer, feeder,
+                  eraser](const vault::Change& c) {
     index(c);
     if (auto* q = reindexer->load()) {
       for (const auto& id : c.subject_ids) q->add(id);
     }
     if (auto* f = feeder->load()) {
       for (const auto& id : c.subject_ids) f->add(id);
+    }
+    if (auto* a = eraser->load(); a && c.kind == vault::ChangeKind::kSubjectErased) {
+      // An erased subject's access archives go with it (their links stop working at once).
+      for (const auto& id : c.subject_ids) {
+        if (auto st = a->erase_subject(id); !st) {
+          spdlog::error("archives of an erased subject not erased: {}", st.error().to_string());
+        }
+      }
     }
     if (auto* n = noticer->load()) {
       if (c.kind == vault::ChangeKind::kFieldRectified ||
@@ -301,8 +310,8 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   CHARTER_TRY(s->idempotency, http::DbIdempotencyStore::open(db, clock));
   consent::LedgerOptions lo;
   lo.audit = s->trail.get();
-  lo.on_change = [index = s->index->consent_observer(), reindexer,
-                  noticer, feeder](const consent::Change& c) {
+  lo.on_change = [index = s->index->consent_observer(), reindexer, noticer,
+                  feeder](const consent::Change& c) {
     index(c);
     if (auto* q = reindexer->load()) q->add(c.subject_id);
     if (auto* n = noticer->load()) {
@@ -330,8 +339,6 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
               retention::Retention::open(db, *s->vault, *policy, clock, random, std::move(rto)));
   s->reindex = std::make_unique<ReindexQueue>(*s->retention);
   s->reindexer.store(s->reindex.get());
-  s->sweeps =
-      std::make_unique<SweepScheduler>(*s->retention, sweep_every, std::chrono::seconds(60));
   s->facts = std::make_unique<access::FactSource>(*s->vault, *s->ledger);
   CHARTER_TRY(s->index_stats, s->index->load(*s->facts));
   if (s->feed) s->feed->start(*s->index);
@@ -341,6 +348,20 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
       std::make_unique<http::CharterAuthenticator>(*s->staff, *s->services, *s->sessions);
 
   CHARTER_TRY_STATUS(open_outbox_and_archives(*s, opts, *policy, clock, random, notify_config));
+  s->archive_eraser.store(s->archives.get());
+  // Retention sweeps, then housekeeping: expired archives and delivered messages older than 30
+  // days (docs/ARCHIVE.md, docs/NOTIFY.md).
+  ServeState* state = s.get();
+  s->sweeps = std::make_unique<SweepScheduler>(
+      *s->retention, sweep_every, std::chrono::seconds(60), [state, &clock] {
+        if (auto n = state->archives->purge_expired(); !n) {
+          spdlog::warn("archive purge failed: {}", n.error().to_string());
+        }
+        auto before = clock.now() - std::chrono::hours(24 * 30);
+        if (auto n = state->outbox->purge_delivered(before); !n) {
+          spdlog::warn("outbox purge failed: {}", n.error().to_string());
+        }
+      });
 
   s->rights_verifier = std::make_unique<rights::Verifier>(*s->rights_queue);
   s->subject_sessions = std::make_unique<rights::SubjectSessions>(*s->rights_queue);

@@ -31,9 +31,9 @@
 #include "archive/archive_store.h"
 #include "archive/archiver.h"
 #include "audit/prover.h"
+#include "cli/erasure_journal.h"
 #include "cli/index_feed.h"
 #include "cli/notice_queue.h"
-#include "cli/erasure_journal.h"
 #include "cli/reindex_queue.h"
 #include "cli/sweep_scheduler.h"
 #include "cli/vault_cli.h"
@@ -112,6 +112,8 @@ struct ServeState {
   std::atomic<NoticeQueue*> noticer{nullptr};
   std::unique_ptr<archive::ArchiveStore> archives;
   std::unique_ptr<archive::Archiver> archiver;
+  // Set once the archives are open: the vault observer erases an erased subject's archives.
+  std::atomic<archive::ArchiveStore*> archive_eraser{nullptr};
   std::unique_ptr<directives::DirectivesService> directives;  // post-mortem directives
   // Data-subject requests (src/rights): fulfilment through the outbox and the archiver above.
   std::unique_ptr<rights::Verifier> rights_verifier;
@@ -124,6 +126,7 @@ struct ServeState {
   std::vector<std::string> notices;  // lines for stdout, printed once
 
   ~ServeState() {
+    archive_eraser.store(nullptr);
     feeder.store(nullptr);
     feed.reset();
     noticer.store(nullptr);

@@ -5,8 +5,8 @@
 namespace charter::cli {
 
 SweepScheduler::SweepScheduler(retention::Retention& engine, std::chrono::seconds every,
-                               std::chrono::seconds first_after)
-    : engine_(engine) {
+                               std::chrono::seconds first_after, std::function<void()> housekeeping)
+    : engine_(engine), housekeeping_(std::move(housekeeping)) {
   if (every.count() > 0)
     thread_ = std::thread([this, every, first_after] { loop(every, first_after); });
 }
@@ -29,6 +29,7 @@ void SweepScheduler::loop(std::chrono::seconds every, std::chrono::seconds first
     }
     wait = every;
     auto report = engine_.sweep();
+    if (housekeeping_) housekeeping_();
     if (!report) {
       spdlog::warn("retention sweep failed: {} (next try in {} s)", report.error().to_string(),
                    every.count());

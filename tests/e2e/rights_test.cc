@@ -278,6 +278,34 @@ TEST_P(Rights, RestrictionObjectionAndWithdrawalChangeDecisions) {
   }
 }
 
+TEST_P(Rights, AccessAndPortabilityGiveAnArchiveThatErasureRemoves) {
+  ASSERT_TRUE(outbox_wired());  // serve always wires the outbox
+  const std::string email = address("access");
+  const std::string subject = new_subject(email);
+  std::vector<std::string> links;
+  for (const std::string type : {"access", "portability"}) {
+    auto [id, session] = submit_verified(type, email);
+    auto f = fulfil(id);
+    ASSERT_EQ(f.status, 200) << type << f.body.dump();
+    EXPECT_EQ(f.body["state"], "fulfilled") << type;
+    const std::string answer = f.body["answer"].get<std::string>();
+    const auto at = answer.find("/archives/");
+    ASSERT_NE(at, std::string::npos) << answer;
+    const std::string link = answer.substr(at, answer.find_first_of(" \n)", at) - at);
+    auto zip = call(env_->port(), "GET", link);
+    ASSERT_EQ(zip.status, 200) << type;
+    EXPECT_EQ(zip.raw.body.substr(0, 2), "PK") << type << ": a zip archive";
+    links.push_back(link);
+  }
+  auto [id, session] = submit_verified("erasure", email);
+  ASSERT_EQ(fulfil(id).status, 200);
+  for (const auto& link : links) {
+    auto gone = call(env_->port(), "GET", link);
+    EXPECT_TRUE(gone.status == 404 || gone.status == 410) << gone.status;
+  }
+  (void)subject;
+}
+
 TEST_P(Rights, RectificationIsApplied) {
   ASSERT_TRUE(outbox_wired());  // serve always wires the outbox
   const std::string email = address("rect");
