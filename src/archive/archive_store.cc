@@ -8,8 +8,8 @@
 #include "crypto/hash.h"
 #include "crypto/kdf.h"
 #include "crypto/seal.h"
-#include "notify/root_key.h"
 #include "store/migrate.h"
+#include "store/root_key.h"
 
 namespace charter::archive {
 namespace {
@@ -79,7 +79,7 @@ Result<std::unique_ptr<ArchiveStore>> ArchiveStore::open(store::Store& store,
   CHARTER_TRY(int applied, store::migrate(store, "archive", kMigrations, clock));
   (void)applied;
   CHARTER_TRY(auto root,
-              notify::load_root_key(store, "archive_keys", "archive-root", ring, random, clock));
+              store::load_root_key(store, "archive_keys", "archive-root", ring, random, clock));
   CHARTER_TRY(auto seal, crypto::derive_subkey(root, "charchsl", 1));
   CHARTER_TRY(auto seed, crypto::derive_subkey(root, "charchsg", 1));
   CHARTER_TRY(auto signer, crypto::SigningKey::from_seed(seed.bytes()));

@@ -8,8 +8,8 @@
 #include "crypto/kdf.h"
 #include "crypto/seal.h"
 #include "notify/message.h"
-#include "notify/root_key.h"
 #include "store/migrate.h"
+#include "store/root_key.h"
 
 namespace charter::directives {
 namespace {
@@ -176,8 +176,8 @@ Result<std::unique_ptr<DirectivesService>> DirectivesService::open(store::Store&
   if (!deps.vault) return make_error(Errc::kInvalidArgument, "directives: no vault");
   CHARTER_TRY(int applied, store::migrate(store, "directives", kMigrations, clock));
   (void)applied;
-  CHARTER_TRY(auto root, notify::load_root_key(store, "directives_keys", "directives-root", ring,
-                                               random, clock));
+  CHARTER_TRY(auto root, store::load_root_key(store, "directives_keys", "directives-root", ring,
+                                              random, clock));
   CHARTER_TRY(auto seal, crypto::derive_subkey(root, "chdirsel", 1));
   return std::unique_ptr<DirectivesService>(
       new DirectivesService(store, std::move(seal), std::move(deps), clock, random));

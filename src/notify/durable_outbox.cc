@@ -7,8 +7,8 @@
 #include "crypto/kdf.h"
 #include "crypto/seal.h"
 #include "notify/message.h"
-#include "notify/root_key.h"
 #include "notify/schema.h"
+#include "store/root_key.h"
 
 namespace charter::notify {
 namespace {
@@ -65,7 +65,8 @@ Result<std::unique_ptr<DurableOutbox>> DurableOutbox::open(store::Store& store,
   CHARTER_TRY_STATUS(check_header_text(options.domain, "domain"));
   CHARTER_TRY(int applied, migrate_notify(store, clock));
   (void)applied;
-  CHARTER_TRY(auto root, load_root_key(store, "notify_keys", "notify-root", ring, random, clock));
+  CHARTER_TRY(auto root,
+              store::load_root_key(store, "notify_keys", "notify-root", ring, random, clock));
   CHARTER_TRY(auto seal_key, crypto::derive_subkey(root, "chntseal", 1));
   std::vector<Endpoint> endpoints;
   for (const auto& ep : options.webhooks) {

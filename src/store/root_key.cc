@@ -1,31 +1,30 @@
-#include "notify/root_key.h"
+#include "store/root_key.h"
 
 #include <string>
 
 #include "crypto/ad.h"
 #include "store/dialect.h"
 
-namespace charter::notify {
+namespace charter::store {
 namespace {
 
 constexpr std::uint32_t kVersion = 1;
 
-Result<store::Bytes> read_wrapped(store::Transaction& tx, const std::string& table,
-                                  std::string_view name) {
+Result<Bytes> read_wrapped(Transaction& tx, const std::string& table, std::string_view name) {
   CHARTER_TRY(auto row,
               tx.query_one("SELECT wrapped FROM " + table + " WHERE name = ? AND version = ?",
                            {name, kVersion}));
-  if (!row) return store::Bytes();
+  if (!row) return Bytes();
   CHARTER_TRY(auto blob, (*row)[0].as_blob(0));
-  return store::Bytes(blob.begin(), blob.end());
+  return Bytes(blob.begin(), blob.end());
 }
 
 }  // namespace
 
-Result<crypto::SecretKey> load_root_key(store::Store& store, std::string_view table_name,
+Result<crypto::SecretKey> load_root_key(Store& store, std::string_view table_name,
                                         std::string_view name, const crypto::KeyRing& ring,
                                         Random& random, const Clock& clock) {
-  if (!store::is_identifier(table_name))
+  if (!is_identifier(table_name))
     return make_error(Errc::kInvalidArgument, "key table name is not an identifier");
   const std::string table(table_name);
   const auto ad = crypto::system_key_ad(name, kVersion);
@@ -51,4 +50,4 @@ Result<crypto::SecretKey> load_root_key(store::Store& store, std::string_view ta
   return root;
 }
 
-}  // namespace charter::notify
+}  // namespace charter::store
