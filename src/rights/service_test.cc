@@ -185,12 +185,10 @@ TEST_P(RightsTest, IllegalTransitionsAreRefused) {
   auto again = rights_->fulfil(r.id, kDpo);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, Errc::kFailedPrecondition);
-  auto t =
-      queue_->transition(r.id, State::kInProgress, Actor{Actor::Kind::kStaff, kDpo}, "reopen");
+  auto t = queue_->transition(r.id, State::kInProgress, Actor{Actor::Kind::kStaff, kDpo}, "reopen");
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.error().code, Errc::kFailedPrecondition);
-  ASSERT_OK_AND_ASSIGN(auto rec,
-                       rights_->record(ask(RightType::kAccess, "r@example.fr"), kDpo));
+  ASSERT_OK_AND_ASSIGN(auto rec, rights_->record(ask(RightType::kAccess, "r@example.fr"), kDpo));
   auto early = rights_->fulfil(rec.id, kDpo);
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().code, Errc::kFailedPrecondition);
@@ -372,8 +370,8 @@ TEST_P(RightsTest, RefusalGivesReasonsDpoAndCnil) {
   auto bad = rights_->refuse(r.id, kDpo, "because", "x");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, Errc::kInvalidArgument);
-  ASSERT_OK_AND_ASSIGN(auto out, rights_->refuse(r.id, kDpo, "excessive",
-                                                 "Twelve identical requests this month"));
+  ASSERT_OK_AND_ASSIGN(
+      auto out, rights_->refuse(r.id, kDpo, "excessive", "Twelve identical requests this month"));
   EXPECT_EQ(out.request.state, State::kRefused);
   EXPECT_TRUE(contains(out.answer, "12(5)"));
   EXPECT_TRUE(contains(out.answer, "Twelve identical requests"));
@@ -414,8 +412,8 @@ TEST_P(RightsTest, ProofRefusedRefusesTheRequest) {
   n.requester = Requester::kAgent;
   ASSERT_OK_AND_ASSIGN(auto r, rights_->submit(n, "c1"));
   ASSERT_OK(rights_->upload_proof(r.id, "mandate.pdf bytes", Actor{Actor::Kind::kSubject, ""}));
-  ASSERT_OK_AND_ASSIGN(
-      auto ref, rights_->decide_proof(r.id, false, "", kDpo, "The mandate is not signed"));
+  ASSERT_OK_AND_ASSIGN(auto ref,
+                       rights_->decide_proof(r.id, false, "", kDpo, "The mandate is not signed"));
   EXPECT_EQ(ref.state, State::kRefused);
   EXPECT_EQ(ref.proof, ProofState::kRefused);
   EXPECT_TRUE(contains(outbox_.emails.back().text, "mandate is not signed"));
