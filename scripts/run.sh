@@ -20,5 +20,9 @@ $bin policy ropa policies/oxemis.yaml --format csv > data/register.csv
 listen=${CHARTER_LISTEN:-127.0.0.1:8080}
 echo "Charter: the charter is rendered in $PWD/data/charter.fr.html (and .en.html), the register"
 echo "         in $PWD/data/register.csv; the API is described at http://$listen/v1/openapi.json"
-echo "         (first start: note the DPO account printed below; it is shown only once)"
+echo "         Open the privacy center at http://localhost:${listen##*:}/ and the DPO console at"
+echo "         http://localhost:${listen##*:}/console (localhost, not 127.0.0.1: browsers keep the"
+echo "         console's Secure session cookie on localhost only, unless you serve TLS)."
+echo "         (first start: note the DPO account printed below; it is shown only once, and its"
+echo "         password must be changed at the first login)"
 exec $bin serve --policy policies/oxemis.yaml --data data --listen "$listen"
