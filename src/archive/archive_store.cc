@@ -173,9 +173,16 @@ Result<std::int64_t> ArchiveStore::purge_expired() {
 }
 
 Status ArchiveStore::erase_subject(std::string_view subject_id) {
+  const std::string id(subject_id);
+  return erase_subjects(std::span<const std::string>(&id, 1));
+}
+
+Status ArchiveStore::erase_subjects(std::span<const std::string> subject_ids) {
   CHARTER_TRY(auto tx, store_.write());
-  CHARTER_TRY(auto n, tx.exec("DELETE FROM archive_files WHERE subject_id = ?", {subject_id}));
-  (void)n;
+  for (const auto& id : subject_ids) {
+    CHARTER_TRY(auto n, tx.exec("DELETE FROM archive_files WHERE subject_id = ?", {id}));
+    (void)n;
+  }
   return tx.commit();
 }
 

@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -68,8 +69,9 @@ class ArchiveStore {
   Result<Download> get(std::string_view token);
   // Drops expired archives' data, and rows past their tombstone. Returns rows changed.
   Result<std::int64_t> purge_expired();
-  // Deletes every archive of the subject (erasure).
+  // Deletes every archive of the subject (erasure); erase_subjects: of each, in one transaction.
   Status erase_subject(std::string_view subject_id);
+  Status erase_subjects(std::span<const std::string> subject_ids);
   // A new archive id (for the manifest, before put()).
   std::string new_archive_id();
   Timestamp expiry_from(Timestamp created) const { return created + options_.ttl; }

@@ -14,25 +14,14 @@
 #include <iterator>
 #include <string>
 
+#include "cli/shell_test_util.h"
 #include "store/testing.h"
 
 namespace {
 
-struct Output {
-  int code;
-  std::string out;
-};
-
-Output sh(const std::string& cmd) {
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+using charter::cli::testing::first_line;
+using charter::cli::testing::Output;
+using charter::cli::testing::sh;
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -280,11 +280,10 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
       for (const auto& id : c.subject_ids) f->add(id);
     }
     if (auto* a = eraser->load(); a && c.kind == vault::ChangeKind::kSubjectErased) {
-      // An erased subject's access archives go with it (their links stop working at once).
-      for (const auto& id : c.subject_ids) {
-        if (auto st = a->erase_subject(id); !st) {
-          spdlog::error("archives of an erased subject not erased: {}", st.error().to_string());
-        }
+      // An erased subject's access archives go with it (their links stop working at once);
+      // one transaction per change, however many subjects a sweep erased in it.
+      if (auto st = a->erase_subjects(c.subject_ids); !st) {
+        spdlog::error("archives of erased subjects not erased: {}", st.error().to_string());
       }
     }
     if (auto* n = noticer->load()) {

@@ -51,6 +51,19 @@ inline Reply call(std::uint16_t port, const std::string& method, const std::stri
   return r;
 }
 
+// serve's "First DPO account (...): e-mail E, password P (...)" line -> E and P; false for other
+// lines.
+inline bool parse_dpo_line(const std::string& line, std::string& email, std::string& password) {
+  if (line.rfind("First DPO account", 0) != 0) return false;
+  auto e = line.find("e-mail ");
+  auto p = line.find(", password ");
+  if (e == std::string::npos || p == std::string::npos) return false;
+  email = line.substr(e + 7, p - e - 7);
+  auto start = p + 11;
+  password = line.substr(start, line.find(' ', start) - start);
+  return !email.empty() && !password.empty();
+}
+
 // A staff console session: POST /v1/session. Empty Caller when refused.
 inline Caller staff_login(std::uint16_t port, const std::string& email,
                           const std::string& password) {

@@ -22,14 +22,8 @@ using nlohmann::json;
 
 Caller first_dpo(ServerProcess& server) {
   std::string email, password;
-  for (int i = 0; i < 4 && password.empty(); ++i) {
-    std::string line = server.read_line();
-    if (line.rfind("First DPO account", 0) != 0) continue;
-    auto e = line.find("e-mail ");
-    auto p = line.find(", password ");
-    email = line.substr(e + 7, p - e - 7);
-    password = line.substr(p + 11, line.find(' ', p + 11) - p - 11);
-  }
+  for (int i = 0; i < 4 && password.empty(); ++i)
+    parse_dpo_line(server.read_line(), email, password);
   return first_dpo_login(server.port(), email, password);
 }
 

@@ -40,17 +40,6 @@ std::map<std::string, std::unique_ptr<Env>>& envs() {
   return m;
 }
 
-bool parse_dpo_line(const std::string& line, std::string& email, std::string& password) {
-  if (line.rfind("First DPO account", 0) != 0) return false;
-  auto e = line.find("e-mail ");
-  auto p = line.find(", password ");
-  if (e == std::string::npos || p == std::string::npos) return false;
-  email = line.substr(e + 7, p - e - 7);
-  auto start = p + 11;
-  password = line.substr(start, line.find(' ', start) - start);
-  return !email.empty() && !password.empty();
-}
-
 // The value of the Set-Cookie header's first pair.
 std::string cookie_value(const RawResponse& r) {
   std::string h = r.header("set-cookie");

@@ -19,16 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-bool parse_dpo(const std::string& line, std::string& email, std::string& password) {
-  if (line.rfind("First DPO account", 0) != 0) return false;
-  auto e = line.find("e-mail ");
-  auto p = line.find(", password ");
-  if (e == std::string::npos || p == std::string::npos) return false;
-  email = line.substr(e + 7, p - e - 7);
-  password = line.substr(p + 11, line.find(' ', p + 11) - p - 11);
-  return true;
-}
-
 Caller service_token(std::uint16_t port, const std::string& email, const std::string& password) {
   Caller dpo = first_dpo_login(port, email, password);
   if (dpo.cookie.empty()) return dpo;
@@ -54,7 +44,8 @@ TEST(StorageFault, FailedFsyncStopsWritesWithA503AndLosesNoAcknowledgedWrite) {
     ::unsetenv("CHARTER_TEST_FAULTS");
     ASSERT_TRUE(server.started()) << server.log();
     std::string email, password;
-    for (int i = 0; i < 4 && password.empty(); ++i) parse_dpo(server.read_line(), email, password);
+    for (int i = 0; i < 4 && password.empty(); ++i)
+      parse_dpo_line(server.read_line(), email, password);
     ASSERT_FALSE(password.empty());
     Caller svc = service_token(server.port(), email, password);
     ASSERT_FALSE(svc.bearer.empty()) << server.log();
