@@ -131,6 +131,14 @@ Status open_outbox_and_archives(ServeState& s, const VaultOptions& opts,
   dd.pseudonym = [t](std::string_view id) { return t->pseudonym(id); };
   CHARTER_TRY(s.directives,
               directives::DirectivesService::open(*s.store, *s.ring, dd, clock, random));
+  // The disclosure register (authority requests): audited through the trail, fail closed.
+  CHARTER_TRY(s.disclosures,
+              disclosure::DisclosureRegister::open(
+                  *s.store, policy, clock, random,
+                  [t](std::vector<audit::AuditEvent> events) {
+                    return t->append_all(std::move(events));
+                  },
+                  [t](std::string_view id) { return t->pseudonym(id); }));
   return {};
 }
 
@@ -218,6 +226,7 @@ void ServeState::wire(http::ApiContext& c, const Clock& clock) const {
     c.outbox_backlog = [w] { return static_cast<double>(w->backlog()); };
   }
   c.rights = rights.get();
+  c.disclosures = disclosures.get();
   c.around = [](http::Request& req, const http::Handler& handler) -> Result<http::Response> {
     if (!req.principal) return handler(req);
     trail::Trail::ActorScope scope(audit_actor(*req.principal), req.id);

@@ -44,6 +44,7 @@
 #include "core/random.h"
 #include "crypto/key_ring.h"
 #include "directives/directives.h"
+#include "disclosure/register.h"
 #include "http/api.h"
 #include "http/charter_authenticator.h"
 #include "http/db_idempotency.h"
@@ -115,6 +116,7 @@ struct ServeState {
   // Set once the archives are open: the vault observer erases an erased subject's archives.
   std::atomic<archive::ArchiveStore*> archive_eraser{nullptr};
   std::unique_ptr<directives::DirectivesService> directives;  // post-mortem directives
+  std::unique_ptr<disclosure::DisclosureRegister> disclosures;  // authority requests
   // Data-subject requests (src/rights): fulfilment through the outbox and the archiver above.
   std::unique_ptr<rights::Verifier> rights_verifier;
   std::unique_ptr<rights::SubjectSessions> subject_sessions;

@@ -29,5 +29,7 @@ Status add_archive_routes(Router& router, const ApiContext& ctx);
 Status add_directives_routes(Router& router, const ApiContext& ctx);
 // rights_routes.cc: data-subject requests (subjects under /v1/rights, the DPO's queue).
 Status add_rights_routes(Router& router, const ApiContext& ctx);
+// disclosure_routes.cc: the disclosure register (authority requests, DPO decisions).
+Status add_disclosure_routes(Router& router, const ApiContext& ctx);
 
 }  // namespace charter::http

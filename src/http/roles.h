@@ -46,6 +46,8 @@ inline const Rule kRetention{false, {"dpo", "auditor"}};
 inline const Rule kHolds{false, {"dpo"}};
 // Data-subject requests: the DPO's queue.
 inline const Rule kRights{false, {"dpo"}};
+// Disclosure register (authority requests): recorded, approved and refused by the DPO.
+inline const Rule kDisclosures{false, {"dpo"}};
 // Audit log: tree heads, proofs, access histories.
 inline const Rule kAudit{false, {"dpo", "auditor"}};
 }  // namespace rules

@@ -20,6 +20,15 @@ struct ChartMonth {
 
 std::string bar_chart(const std::vector<ChartMonth>& months, const std::string& title);
 
+// One bar per month (class "bar-requests"), for a single count such as requests received.
+// `id` makes the <title> id unique on a page holding several charts ("requests-chart").
+struct ChartCount {
+  std::string label;  // "2026-11"
+  std::int64_t count = 0;
+};
+std::string count_chart(const std::vector<ChartCount>& months, const std::string& title,
+                        const std::string& id);
+
 // Escapes & < > " ' for HTML text and attributes.
 std::string escape_html(std::string_view text);
 

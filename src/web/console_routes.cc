@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "consent/monthly.h"
+#include "rights/monthly.h"
 #include "crypto/encoding.h"
 #include "http/authenticator.h"
 #include "http/cookies.h"
@@ -201,6 +202,27 @@ Status add_console_routes(http::Router& router, std::shared_ptr<const WebContext
           view["chart_svg"] = bar_chart(months, web->site->word(call.lang, "chart_caption"));
         } else {
           view["chart_error"] = web->site->word(call.lang, "unavailable");
+        }
+      }
+      // Requests received per month (counts only), beside the consents.
+      view["request_months"] = json::array();
+      view["requests_chart_svg"] = "";
+      view["has_requests_chart"] = false;
+      if (web->api.rights && web->api.clock) {
+        Date today = date_of(web->api.clock->now());
+        auto last = today.year() / today.month();
+        auto counts = rights::monthly_request_counts(web->api.rights->queue(),
+                                                     last - std::chrono::months{11}, last);
+        if (counts) {
+          std::vector<ChartCount> months;
+          for (const auto& m : *counts) {
+            months.push_back({month_label(m.month), m.received});
+            view["request_months"].push_back(
+                {{"label", months.back().label}, {"received", m.received}});
+          }
+          view["has_requests_chart"] = true;
+          view["requests_chart_svg"] = count_chart(
+              months, web->site->word(call.lang, "requests_chart_caption"), "requests-chart");
         }
       }
       return render_console(*web, call, "console_home", view, "console_title", "/console");

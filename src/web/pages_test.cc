@@ -184,10 +184,16 @@ TEST(WebPages, NoInlineScriptOrStyleInAnyTemplate) {
 }
 
 TEST(WebPages, WordsExistInEveryLanguage) {
-  auto strings = json::parse(*page_file("strings.json"));
+  // strings.json and every strings_<area>.json.
   std::set<std::string> fr, en;
-  for (auto& [k, v] : strings["fr"].items()) fr.insert(k);
-  for (auto& [k, v] : strings["en"].items()) en.insert(k);
+  for (auto file : page_names()) {
+    if (!file.starts_with("strings") || !file.ends_with(".json")) continue;
+    auto strings = json::parse(*page_file(file));
+    std::set<std::string> file_fr, file_en;
+    for (auto& [k, v] : strings["fr"].items()) file_fr.insert(k), fr.insert(k);
+    for (auto& [k, v] : strings["en"].items()) file_en.insert(k), en.insert(k);
+    EXPECT_EQ(file_fr, file_en) << file;
+  }
   EXPECT_EQ(fr, en);
   // Every {{t.key}} used by a template exists.
   std::regex use("\\{\\{t\\.([a-z_]+)\\}\\}");

@@ -4,6 +4,8 @@
 //   console_routes.cc  /console/login, /console/logout, /console/password, /console (home)
 //   console_pages.cc   /console/search, /console/register, /console/retention,
 //                      /console/staff, /console/audit (+ /verify)
+//   rights_pages.cc    /console/requests (the DPO's queue), /console/requests/{id} (+ actions)
+//   disclosure_pages.cc  /console/disclosures (register, record), /console/disclosures/{id}
 #pragma once
 
 #include <memory>
@@ -19,6 +21,8 @@ Status add_asset_routes(http::Router& router, const WebContext& web);
 Status add_public_routes(http::Router& router, std::shared_ptr<const WebContext> web);
 Status add_console_routes(http::Router& router, std::shared_ptr<const WebContext> web);
 Status add_console_pages(http::Router& router, std::shared_ptr<const WebContext> web);
+Status add_rights_pages(http::Router& router, std::shared_ptr<const WebContext> web);
+Status add_disclosure_pages(http::Router& router, std::shared_ptr<const WebContext> web);
 
 // A route of the web pages: tag "web", an HTML reply described, `lang` query parameter.
 http::Route web_route(http::Method method, std::string path, std::string operation_id,

@@ -53,6 +53,25 @@ Result<std::unique_ptr<Site>> Site::create(std::shared_ptr<const policy::Policy>
     }
     site->words_[lang] = all[lang];
   }
+  // More words in pages/strings_<area>.json (one file per area of pages, same shape), merged in;
+  // a key defined twice is a bug.
+  for (auto name : page_names()) {
+    if (!name.starts_with("strings_") || !name.ends_with(".json")) continue;
+    json more = json::parse(*page_file(name), nullptr, false);
+    for (const auto& lang : policy->languages) {
+      if (!more.is_object() || !more.contains(lang) || !more[lang].is_object()) {
+        return make_error(Errc::kInternal, "src/web/pages/" + std::string(name) +
+                                               ": no words for the language '" + lang + "'");
+      }
+      for (auto& [k, v] : more[lang].items()) {
+        if (site->words_[lang].contains(k)) {
+          return make_error(Errc::kInternal,
+                            "src/web/pages/" + std::string(name) + ": word defined twice: " + k);
+        }
+        site->words_[lang][k] = v;
+      }
+    }
+  }
   for (auto name : page_names()) {
     if (!name.ends_with(".mustache")) continue;
     CHARTER_TRY(auto parsed, load_template(name.substr(0, name.size() - 9)));

@@ -21,6 +21,8 @@ Status add_web_routes(http::Router& router, const http::ApiContext& context) {
   if (web->authenticator && context.clock) {
     CHARTER_TRY_STATUS(add_console_routes(router, shared));
     CHARTER_TRY_STATUS(add_console_pages(router, shared));
+    if (context.rights) CHARTER_TRY_STATUS(add_rights_pages(router, shared));
+    if (context.disclosures) CHARTER_TRY_STATUS(add_disclosure_pages(router, shared));
   }
   return ok_status();
 }

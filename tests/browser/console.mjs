@@ -1,0 +1,367 @@
+// Browser test of the DPO's console flows (docs/WEB.md "Requests", docs/DISCLOSURE.md).
+//
+//   node console.mjs <charter binary> <source dir> <screenshot dir>
+//
+// Starts the real `charter serve` on a fresh data folder and drives Debian's Chromium (headless,
+// through playwright-core; never a downloaded browser): the first DPO logs in with the printed
+// password and must change it in the console, then sees a request due soon in the queue (recorded
+// through the API with a real receipt date about 26 days ago), confirms the identity and extends
+// it with a reason, fulfils an erasure request (the answer lists what is kept with its legal
+// ground; the API then no longer serves the subject), records an authority's request in the
+// disclosure register and approves it, and sees the requests chart on the home page. A support
+// member is refused the queue and the register. Checks on every page: html lang, labelled
+// controls, one h1 and heading order, no inline script or style, no request leaving the server,
+// no CSP violation. Screenshots (desktop 1280 px and phone 390 px) go to <screenshot dir>.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const [binary, sourceDir, shotDir] = process.argv.slice(2);
+if (!binary || !sourceDir || !shotDir) {
+  console.error("usage: node console.mjs <charter binary> <source dir> <screenshot dir>");
+  process.exit(2);
+}
+mkdirSync(shotDir, { recursive: true });
+
+let failures = 0;
+function check(condition, what) {
+  if (condition) {
+    console.log(`ok   ${what}`);
+  } else {
+    failures++;
+    console.log(`FAIL ${what}`);
+  }
+}
+
+function chromiumPath() {
+  for (const name of ["chromium", "chromium-browser"]) {
+    try {
+      return execFileSync("which", [name]).toString().trim();
+    } catch {}
+  }
+  throw new Error("Debian's chromium is not installed (scripts/setup.sh chromium)");
+}
+
+// ---- the server ----
+const data = mkdtempSync(join(tmpdir(), "charter-console-"));
+const server = spawn(binary, ["serve", "--policy", join(sourceDir, "policies/oxemis.yaml"),
+                              "--data", data, "--listen", "127.0.0.1:0",
+                              "--rate-anonymous", "1000", "--log-level", "warn"],
+                     { stdio: ["ignore", "pipe", "pipe"] });
+let stdout = "";
+let stderr = "";
+server.stderr.on("data", (d) => { stderr += d; });
+const started = new Promise((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error("serve did not start in 60 s\n" + stderr)),
+                           60000);
+  server.stdout.on("data", (d) => {
+    stdout += d;
+    const url = /Charter listening on (http:\/\/[0-9.:]+)/.exec(stdout);
+    const dpo = /e-mail (\S+), password (\S+) \(/.exec(stdout);
+    if (url && dpo) {
+      clearTimeout(timer);
+      resolve({ base: url[1], email: dpo[1], password: dpo[2] });
+    }
+  });
+  server.on("exit", (code) => reject(new Error(`serve exited with ${code}\n${stderr}`)));
+});
+
+function stop() {
+  if (server.exitCode === null) server.kill("SIGTERM");
+  rmSync(data, { recursive: true, force: true });
+}
+
+async function api(base, secret, method, path, body, allowError = false) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { "Content-Type": "application/json",
+               ...(secret ? { Authorization: `Bearer ${secret}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch {}
+  if (res.status >= 400 && !allowError) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return { status: res.status, json, headers: res.headers };
+}
+
+async function sessionSecret(base, email, password) {
+  const r = await api(base, null, "POST", "/v1/session", { email, password });
+  return /charter_session=([^;]+)/.exec(r.headers.get("set-cookie") || "")[1];
+}
+
+async function pageChecks(page, name) {
+  const r = await page.evaluate(() => {
+    const out = { lang: document.documentElement.lang, unlabelled: [], inline: [],
+                  h1: document.querySelectorAll("h1").length, skipped: [] };
+    for (const el of document.querySelectorAll("input, select, textarea")) {
+      if (el.type === "hidden") continue;
+      const byFor = el.id && document.querySelector(`label[for="${el.id}"]`);
+      if (!byFor && !el.closest("label") && !el.getAttribute("aria-label")) {
+        out.unlabelled.push(el.name || el.id);
+      }
+    }
+    for (const s of document.querySelectorAll("script")) if (!s.src) out.inline.push("script");
+    if (document.querySelector("style")) out.inline.push("style");
+    if (document.querySelector("[style]")) out.inline.push("style attribute");
+    let last = 0;
+    for (const h of document.querySelectorAll("main h1, main h2, main h3, main h4")) {
+      const level = Number(h.tagName[1]);
+      if (level > last + 1) out.skipped.push(h.tagName);
+      last = level;
+    }
+    return out;
+  });
+  check(r.lang === "en" || r.lang === "fr", `${name}: html lang set (${r.lang})`);
+  check(r.unlabelled.length === 0, `${name}: every form control has a label ${r.unlabelled}`);
+  check(r.inline.length === 0, `${name}: no inline script or style ${r.inline}`);
+  check(r.h1 === 1, `${name}: one h1`);
+  check(r.skipped.length === 0, `${name}: heading levels in order ${r.skipped}`);
+}
+
+async function shoot(page, name) {
+  await page.screenshot({ path: join(shotDir, `${name}-desktop.png`), fullPage: false });
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(shotDir, `${name}-phone.png`), fullPage: false });
+  await page.setViewportSize(size);
+}
+
+function isoDaysAgo(n) {
+  return new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+}
+
+async function submit(page, selector) {
+  await Promise.all([page.waitForNavigation(), page.click(selector)]);
+}
+
+async function main() {
+  const { base: apiBase, email, password } = await started;
+  const base = apiBase.replace("127.0.0.1", "localhost");  // Secure cookies need localhost
+  const host = new URL(base).host;
+  console.log(`server at ${apiBase}`);
+
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 },
+                                             locale: "en-GB" });
+  const outside = [];
+  await context.route("**/*", (route) => {
+    const u = new URL(route.request().url());
+    if (u.host !== host) {
+      outside.push(u.origin);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  const page = await context.newPage();
+  const cspViolations = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+  });
+  page.on("pageerror", (e) => cspViolations.push(String(e)));
+
+  // ---- first login: the printed password must be changed in the console ----
+  const chosen = "the DPO chose this one in the console";
+  await page.goto(`${base}/console/login?lang=en`);
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await submit(page, "form.stack button");
+  check(new URL(page.url()).pathname === "/console/password",
+        "first DPO login: sent to the password page");
+  await pageChecks(page, "password (must change)");
+  await shoot(page, "console-password");
+  await page.fill("#current_password", password);
+  await page.fill("#new_password", chosen);
+  await submit(page, "main form button");
+  check(new URL(page.url()).pathname === "/console/login", "password changed: log in again");
+  await page.fill("#email", email);
+  await page.fill("#password", chosen);
+  await submit(page, "form.stack button");
+  check(new URL(page.url()).pathname === "/console", "DPO logged in with the new password");
+
+  // ---- seed through the API: training, subjects, requests ----
+  const dpo = await sessionSecret(apiBase, email, chosen);
+  const me = (await api(apiBase, dpo, "GET", "/v1/session")).json.staff_id;
+  const today = isoDaysAgo(0);
+  await api(apiBase, dpo, "POST", `/v1/staff/${me}/training`, { date: today });
+  await api(apiBase, dpo, "POST", `/v1/staff/${me}/confidentiality`, {});
+  const eraseEmail = "leo.erase@example.net";
+  const erased = (await api(apiBase, dpo, "POST", "/v1/subjects", {
+    purposes: ["prospecting"], fields: { email: eraseEmail } })).json.id;
+  const target = (await api(apiBase, dpo, "POST", "/v1/subjects", {
+    purposes: ["prospecting"], fields: { email: "ana.target@example.net" } })).json.id;
+  // A request received about 26 days ago: due soon (≤ 5 days left) by the server's rule. The
+  // due day moves past week-ends and holidays, so try a few receipt dates.
+  let soon = null;
+  for (const days of [26, 27, 28, 25, 29]) {
+    const r = (await api(apiBase, dpo, "POST", "/v1/rights/queue", {
+      type: "access", email: `mia.soon.${days}@example.net`, language: "en",
+      received: isoDaysAgo(days), text: "Please send me a copy of my data." })).json;
+    if (r.deadline_status === "due_soon") {
+      soon = r;
+      break;
+    }
+  }
+  check(soon !== null, `a request due soon recorded (${soon && soon.received}, due ${soon && soon.due})`);
+  const erasure = (await api(apiBase, dpo, "POST", "/v1/rights/queue", {
+    type: "erasure", email: eraseEmail, language: "en", received: today })).json;
+  check(erasure.deadline_status === "on_time", "erasure request on time");
+
+  // ---- home: the two charts ----
+  await page.goto(`${base}/console?lang=en`);
+  await pageChecks(page, "console home");
+  check(await page.isVisible("#requests-chart svg"), "home: requests per month chart (inline SVG)");
+  check(await page.isVisible("figure.chart svg"), "home: consent chart still there");
+  const chartRows = await page.$$eval("#requests-chart ~ table tbody tr td", (t) =>
+    t.map((x) => Number(x.textContent)));
+  check(chartRows.reduce((a, b) => a + b, 0) >= 2, `home: requests counted (${chartRows})`);
+  await shoot(page, "console-home-charts");
+
+  // ---- the queue: due soon, visible in text and style ----
+  await page.click("nav a[href^='/console/requests']");
+  await page.waitForLoadState();
+  await pageChecks(page, "request queue");
+  const soonRow = page.locator(`#queue tr:has(a:has-text("${soon.request_id}"))`);
+  check((await soonRow.locator(".deadline").textContent()).trim() === "due soon",
+        "queue: the request says due soon");
+  check(await soonRow.locator(".deadline-due_soon").count() === 1,
+        "queue: due soon has its own style");
+  const bg = await soonRow.locator(".deadline").evaluate((e) => getComputedStyle(e).backgroundColor);
+  const onTimeBg = await page.locator(".deadline-on_time").first()
+    .evaluate((e) => getComputedStyle(e).backgroundColor);
+  check(bg !== onTimeBg, `queue: due soon looks different from on time (${bg} / ${onTimeBg})`);
+  check(!(await page.textContent("main")).includes("mia.soon"), "queue: no address in the list");
+  await shoot(page, "console-requests");
+  // Filter: due soon only.
+  await page.selectOption("#f-deadline", "due_soon");
+  await submit(page, "form.filters button");
+  check(page.url().includes("deadline=due_soon") &&
+        (await page.locator("#queue tbody tr").count()) >= 1 &&
+        !(await page.textContent("#queue")).includes(erasure.request_id),
+        "queue: filtered on due soon");
+
+  // ---- the due-soon request: identity, then extend with a reason ----
+  await page.click(`a:has-text("${soon.request_id}")`);
+  await page.waitForLoadState();
+  await pageChecks(page, "request (received)");
+  await page.fill("#identity-note", "Customer account holder, signed letter received");
+  await submit(page, "form[action$='/identity'] button");
+  check((await page.textContent("#request-state")).includes("in progress"),
+        "request: identity established, in progress");
+  await page.fill("#extend-reason", "The data is spread over three archived systems.");
+  await submit(page, "#extend-form button");
+  check((await page.textContent("#action-done")).includes("Deadline extended"),
+        "request: extended, the page says so");
+  check((await page.textContent("#request-state")).includes("extended"), "request: state extended");
+  check((await page.textContent("#history")).includes("three archived systems"),
+        "request: the reason is in the history");
+  await pageChecks(page, "request (extended)");
+  await shoot(page, "console-request");
+  const afterExtend = (await api(apiBase, dpo, "GET", `/v1/rights/queue/${soon.request_id}`)).json;
+  check(afterExtend.state === "extended" && afterExtend.due > soon.due,
+        `API: extended, due ${afterExtend.due}`);
+
+  // ---- the erasure request: identity, fulfil; the answer lists what is kept ----
+  await page.goto(`${base}/console/requests/${erasure.request_id}?lang=en`);
+  await page.fill("#identity-note", "Asked from the address on file, confirmed by phone");
+  await submit(page, "form[action$='/identity'] button");
+  check(await page.isVisible("#fulfil-form"), "erasure: the fulfil form is offered");
+  await submit(page, "#fulfil-form button");
+  const answer = await page.textContent("#answer");
+  check(answer.includes("We erased your data"), "erasure: the answer is shown");
+  check(/17\(3\)\((b|e)\)/.test(answer), "erasure: what is kept is listed with its legal ground");
+  check(/fulfilled/.test(await page.textContent("#request-state")), "erasure: fulfilled");
+  check(!(await page.isVisible("#fulfil-form")), "erasure: no more actions once answered");
+  await pageChecks(page, "request (erasure fulfilled)");
+  await shoot(page, "console-request-erasure");
+  const read = await api(apiBase, dpo, "GET", `/v1/subjects/${erased}?purpose=prospecting`,
+                         undefined, true);
+  check(read.status !== 200, `API: the erased subject is no longer served (${read.status})`);
+  const decision = await api(apiBase, dpo, "POST", "/v1/decisions",
+                             { subject_id: erased, purpose: "prospecting" }, true);
+  check(decision.status !== 200 || decision.json.allowed === false,
+        "API: no purpose may use the erased subject");
+
+  // ---- disclosure register: record, approve ----
+  await page.goto(`${base}/console/disclosures?lang=en`);
+  await pageChecks(page, "disclosures");
+  await page.selectOption("#authority_kind", "court");
+  await page.fill("#authority", "Tribunal judiciaire de Lyon");
+  await page.fill("#legal_reference", "Code de procédure pénale, art. 60-1");
+  await page.fill("#requested_by", "Juge d'instruction, cabinet 4");
+  await page.fill("#received", isoDaysAgo(2));
+  await page.check("#cat-contact");
+  await page.fill("#subjects", target);
+  await page.fill("#description", "Contact details of one prospect");
+  await submit(page, "#record-disclosure button");
+  const disclosureId = /\/console\/disclosures\/(dis_[0-9a-z]+)/.exec(page.url());
+  check(disclosureId !== null, "disclosure recorded: its page");
+  check(!page.url().includes("@"), "disclosure: no address in the URL");
+  check((await page.textContent("#disclosure-state")).includes("pending"), "disclosure: pending");
+  await pageChecks(page, "disclosure (pending)");
+  await page.fill("#approve-note", "Requisition signed by the investigating judge, checked");
+  await submit(page, "#approve-form button");
+  check((await page.textContent("#disclosure-state")).includes("approved"),
+        "disclosure: approved by the DPO");
+  check((await page.textContent("#history")).includes("investigating judge"),
+        "disclosure: the decision is in the history");
+  check(!(await page.isVisible("#approve-form")), "disclosure: decided once");
+  await shoot(page, "console-disclosure");
+  const viaApi = (await api(apiBase, dpo, "GET", `/v1/disclosures/${disclosureId[1]}`)).json;
+  check(viaApi.state === "approved" && viaApi.subjects[0] === target &&
+        viaApi.legal_reference === "Code de procédure pénale, art. 60-1",
+        "API: the register holds the approved disclosure");
+  await page.goto(`${base}/console/disclosures?lang=en`);
+  check((await page.textContent("#disclosures")).includes("Tribunal judiciaire de Lyon"),
+        "disclosures: listed in the register");
+  await shoot(page, "console-disclosures");
+
+  // ---- French ----
+  await page.goto(`${base}/console/requests?lang=fr`);
+  await pageChecks(page, "request queue (fr)");
+  check((await page.textContent("main")).includes("File des demandes"), "queue in French");
+
+  await submit(page, "form.logout button");
+
+  // ---- support: refused the queue and the register ----
+  const supportEmail = "support.agent@oxemis.example";
+  const supportPassword = "a support password of some length";
+  const sup = (await api(apiBase, dpo, "POST", "/v1/staff",
+                         { display_name: "Support Agent", email: supportEmail,
+                           roles: ["support"], password: supportPassword })).json.id;
+  check(sup.startsWith("stf_"), "support member created");
+  await page.goto(`${base}/console/login?lang=en`);
+  await page.fill("#email", supportEmail);
+  await page.fill("#password", supportPassword);
+  await submit(page, "form.stack button");
+  check(!(await page.isVisible("nav a[href^='/console/requests']")),
+        "support: no link to the queue");
+  for (const path of ["/console/requests", `/console/requests/${soon.request_id}`,
+                      "/console/disclosures"]) {
+    const res = await page.goto(`${base}${path}?lang=en`);
+    check(res.status() === 403 && (await page.textContent("main")).includes("does not give access"),
+          `support: ${path} refused`);
+  }
+
+  check(outside.length === 0, `no request leaves the server (${outside})`);
+  check(cspViolations.length === 0, `no CSP violation or script error ${cspViolations}`);
+  await browser.close();
+}
+
+main()
+  .catch((e) => {
+    failures++;
+    console.error(e);
+  })
+  .finally(() => {
+    stop();
+    console.log(failures === 0 ? "console browser test: all passed"
+                               : `console browser test: ${failures} failed`);
+    process.exit(failures === 0 ? 0 : 1);
+  });
