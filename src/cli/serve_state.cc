@@ -132,13 +132,12 @@ Status open_outbox_and_archives(ServeState& s, const VaultOptions& opts,
   CHARTER_TRY(s.directives,
               directives::DirectivesService::open(*s.store, *s.ring, dd, clock, random));
   // The disclosure register (authority requests): audited through the trail, fail closed.
-  CHARTER_TRY(s.disclosures,
-              disclosure::DisclosureRegister::open(
-                  *s.store, policy, clock, random,
-                  [t](std::vector<audit::AuditEvent> events) {
-                    return t->append_all(std::move(events));
-                  },
-                  [t](std::string_view id) { return t->pseudonym(id); }));
+  CHARTER_TRY(s.disclosures, disclosure::DisclosureRegister::open(
+                                 *s.store, policy, clock, random,
+                                 [t](std::vector<audit::AuditEvent> events) {
+                                   return t->append_all(std::move(events));
+                                 },
+                                 [t](std::string_view id) { return t->pseudonym(id); }));
   return {};
 }
 

@@ -116,7 +116,8 @@ struct ServeState {
   // Set once the archives are open: the vault observer erases an erased subject's archives.
   std::atomic<archive::ArchiveStore*> archive_eraser{nullptr};
   std::unique_ptr<directives::DirectivesService> directives;  // post-mortem directives
-  std::unique_ptr<disclosure::DisclosureRegister> disclosures;  // authority requests
+  // The disclosure register (authority requests, src/disclosure).
+  std::unique_ptr<disclosure::DisclosureRegister> disclosures;
   // Data-subject requests (src/rights): fulfilment through the outbox and the archiver above.
   std::unique_ptr<rights::Verifier> rights_verifier;
   std::unique_ptr<rights::SubjectSessions> subject_sessions;

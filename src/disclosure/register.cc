@@ -45,12 +45,11 @@ constexpr std::string_view kSelect =
     "d.decision, d.decided_by, d.decided_at, d.reason FROM disclosure_requests r LEFT JOIN "
     "disclosure_decisions d ON d.disclosure_id = r.disclosure_id";
 
-Status text_field(std::string_view value, std::string_view name, std::size_t min,
-                  std::size_t max) {
+Status text_field(std::string_view value, std::string_view name, std::size_t min, std::size_t max) {
   if (value.size() < min || value.size() > max) {
-    return make_error(Errc::kInvalidArgument,
-                      std::string(name) + ": " + (min > 0 ? "required, " : "") + "at most " +
-                          std::to_string(max) + " bytes");
+    return make_error(Errc::kInvalidArgument, std::string(name) + ": " +
+                                                  (min > 0 ? "required, " : "") + "at most " +
+                                                  std::to_string(max) + " bytes");
   }
   for (unsigned char c : value) {
     if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
@@ -135,13 +134,15 @@ std::optional<State> parse_state(std::string_view s) {
   return std::nullopt;
 }
 
-Result<std::unique_ptr<DisclosureRegister>> DisclosureRegister::open(
-    store::Store& store, const policy::Policy& policy, const Clock& clock, Random& random,
-    AuditFn audit, PseudonymFn pseudonym) {
+Result<std::unique_ptr<DisclosureRegister>> DisclosureRegister::open(store::Store& store,
+                                                                     const policy::Policy& policy,
+                                                                     const Clock& clock,
+                                                                     Random& random, AuditFn audit,
+                                                                     PseudonymFn pseudonym) {
   CHARTER_TRY(int applied, store::migrate(store, "disclosure", kMigrations, clock));
   (void)applied;
-  return std::unique_ptr<DisclosureRegister>(new DisclosureRegister(
-      store, policy, clock, random, std::move(audit), std::move(pseudonym)));
+  return std::unique_ptr<DisclosureRegister>(
+      new DisclosureRegister(store, policy, clock, random, std::move(audit), std::move(pseudonym)));
 }
 
 std::string DisclosureRegister::next_id() {
@@ -231,13 +232,13 @@ Result<Disclosure> DisclosureRegister::record(const NewDisclosure& n, std::strin
   const std::string subs = json(d.subjects).dump();
   const std::string received = format_date(d.received);
   CHARTER_TRY(auto tx, store_.write());
-  CHARTER_TRY(auto rows, tx.exec("INSERT INTO disclosure_requests (disclosure_id, authority_kind, "
-                                 "authority, legal_reference, requested_by, description, "
-                                 "categories, subjects, received_on, recorded_by, recorded_at) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 {d.id, d.authority_kind, d.authority, d.legal_reference,
-                                  d.requested_by, d.description, cats, subs, received,
-                                  d.recorded_by, to_unix_micros(now)}));
+  CHARTER_TRY(auto rows,
+              tx.exec("INSERT INTO disclosure_requests (disclosure_id, authority_kind, "
+                      "authority, legal_reference, requested_by, description, "
+                      "categories, subjects, received_on, recorded_by, recorded_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      {d.id, d.authority_kind, d.authority, d.legal_reference, d.requested_by,
+                       d.description, cats, subs, received, d.recorded_by, to_unix_micros(now)}));
   (void)rows;
   CHARTER_TRY_STATUS(audit(d, "recorded", staff_id));
   CHARTER_TRY_STATUS(tx.commit());
@@ -321,9 +322,8 @@ Result<std::vector<Disclosure>> DisclosureRegister::list(std::optional<State> st
   sql += " ORDER BY r.recorded_at DESC, r.disclosure_id LIMIT ?";
   CHARTER_TRY(auto tx, store_.read());
   const auto n = static_cast<std::int64_t>(limit);
-  CHARTER_TRY(auto rows, state && *state != State::kPending
-                             ? tx.query(sql, {to_string(*state), n})
-                             : tx.query(sql, {n}));
+  CHARTER_TRY(auto rows, state&&* state != State::kPending ? tx.query(sql, {to_string(*state), n})
+                                                           : tx.query(sql, {n}));
   std::vector<Disclosure> out;
   while (true) {
     CHARTER_TRY(bool more, rows.next());

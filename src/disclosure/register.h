@@ -50,14 +50,14 @@ const char* to_string(State s);  // "pending", "approved", "refused"
 std::optional<State> parse_state(std::string_view s);
 
 struct NewDisclosure {
-  std::string authority_kind;            // one of kAuthorityKinds
-  std::string authority;                 // "Tribunal judiciaire de Paris" (1..200)
-  std::string legal_reference;           // "Code de procédure pénale, art. 60-1" (1..500)
-  std::string requested_by;              // function/office of the person who asked (1..200)
-  std::vector<std::string> categories;   // policy category ids (at least one)
-  std::vector<std::string> subjects;     // subject ids "sub_..." (may be empty: not yet known)
-  std::string description;               // what is asked, in words (0..4,000)
-  std::optional<Date> received;          // unset: today
+  std::string authority_kind;           // one of kAuthorityKinds
+  std::string authority;                // "Tribunal judiciaire de Paris" (1..200)
+  std::string legal_reference;          // "Code de procédure pénale, art. 60-1" (1..500)
+  std::string requested_by;             // function/office of the person who asked (1..200)
+  std::vector<std::string> categories;  // policy category ids (at least one)
+  std::vector<std::string> subjects;    // subject ids "sub_..." (may be empty: not yet known)
+  std::string description;              // what is asked, in words (0..4,000)
+  std::optional<Date> received;         // unset: today
 };
 
 struct Disclosure {

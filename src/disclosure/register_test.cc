@@ -65,9 +65,9 @@ class Register : public ::testing::TestWithParam<store::Backend> {
   }
 
   std::unique_ptr<store::TestStore> ts_;
-  ManualClock clock_{start_of(Date{std::chrono::year{2026}, std::chrono::month{11},
-                                   std::chrono::day{27}}) +
-                     std::chrono::hours(10)};
+  ManualClock clock_{
+      start_of(Date{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{27}}) +
+      std::chrono::hours(10)};
   SeededRandom random_{7};
   std::unique_ptr<DisclosureRegister> reg_;
   std::vector<audit::AuditEvent> audited_;

@@ -54,26 +54,25 @@ Status add_disclosure_routes(Router& router, const ApiContext& ctx) {
         "DPO approves or refuses it. Audited (disclosure.recorded, one entry per subject by "
         "pseudonym). " +
         describe(rules::kDisclosures);
-    r.body = body_of("The authority's request",
-                     {{"authority_kind",
-                       {{"type", "string"},
-                        {"enum",
-                         {"court", "police", "tax", "customs", "social_security", "regulator",
-                          "other"}}}},
-                      {"authority", kString},
-                      {"legal_reference", kString},
-                      {"requested_by", kString},
-                      {"description", kString},
-                      {"categories", {{"type", "array"}, {"items", kString}}},
-                      {"subjects", {{"type", "array"}, {"items", kString}}},
-                      {"received", {{"type", "string"}, {"format", "date"}}}},
-                     {"authority_kind", "authority", "legal_reference", "requested_by",
-                      "categories"});
+    r.body = body_of(
+        "The authority's request",
+        {{"authority_kind",
+          {{"type", "string"},
+           {"enum",
+            {"court", "police", "tax", "customs", "social_security", "regulator", "other"}}}},
+         {"authority", kString},
+         {"legal_reference", kString},
+         {"requested_by", kString},
+         {"description", kString},
+         {"categories", {{"type", "array"}, {"items", kString}}},
+         {"subjects", {{"type", "array"}, {"items", kString}}},
+         {"received", {{"type", "string"}, {"format", "date"}}}},
+        {"authority_kind", "authority", "legal_reference", "requested_by", "categories"});
     r.replies = {{201, "Recorded (state pending)", "application/json", kObject}};
     guard(r, rules::kDisclosures, [&reg](Request& req) -> Result<Response> {
-      CHARTER_TRY_STATUS(check_members(
-          req.json, {"authority_kind", "authority", "legal_reference", "requested_by",
-                     "description", "categories", "subjects", "received"}));
+      CHARTER_TRY_STATUS(
+          check_members(req.json, {"authority_kind", "authority", "legal_reference", "requested_by",
+                                   "description", "categories", "subjects", "received"}));
       disclosure::NewDisclosure n;
       CHARTER_TRY(n.authority_kind, string_member(req.json, "authority_kind", 32));
       CHARTER_TRY(n.authority, string_member(req.json, "authority", 200));
@@ -141,10 +140,10 @@ Status add_disclosure_routes(Router& router, const ApiContext& ctx) {
                     approve ? "approveDisclosure" : "refuseDisclosure",
                     approve ? "The DPO approves the disclosure (note optional)"
                             : "The DPO refuses the disclosure (reason required)");
-    r.description = "A disclosure is decided once: 409 for a second decision. Audited "
-                    "(disclosure." +
-                    std::string(approve ? "approved" : "refused") + "). " +
-                    describe(rules::kDisclosures);
+    r.description =
+        "A disclosure is decided once: 409 for a second decision. Audited "
+        "(disclosure." +
+        std::string(approve ? "approved" : "refused") + "). " + describe(rules::kDisclosures);
     const char* field = approve ? "note" : "reason";
     r.body = body_of(approve ? "An optional note" : "The reason, kept in the register",
                      {{field, kString}}, approve ? json::array() : json::array({field}));

@@ -79,20 +79,20 @@ std::string count_chart(const std::vector<ChartCount>& months, const std::string
   const std::string title_id = escape_html(id) + "-title";
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " +
                     std::to_string(kWidth) + " " + std::to_string(kHeight) +
-                    "\" role=\"img\" aria-labelledby=\"" + title_id + "\"><title id=\"" +
-                    title_id + "\">" + escape_html(title) + "</title>";
+                    "\" role=\"img\" aria-labelledby=\"" + title_id + "\"><title id=\"" + title_id +
+                    "\">" + escape_html(title) + "</title>";
   for (int i = 0; i < n; ++i) {
     const ChartCount& m = months[static_cast<std::size_t>(i)];
     const int x = kLeft + i * slot + (slot - bar) / 2;
     const int h = max == 0 ? 0 : static_cast<int>((m.count * plot) / max);
     svg += "<rect class=\"bar-requests\" x=\"" + std::to_string(x) + "\" y=\"" +
-           std::to_string(kTop + plot - h) + "\" width=\"" + std::to_string(bar) +
-           "\" height=\"" + std::to_string(h) + "\"><title>" + escape_html(m.label) + ": " +
+           std::to_string(kTop + plot - h) + "\" width=\"" + std::to_string(bar) + "\" height=\"" +
+           std::to_string(h) + "\"><title>" + escape_html(m.label) + ": " +
            std::to_string(m.count) + "</title></rect>";
     std::string short_label = m.label.size() >= 7 ? m.label.substr(5, 2) : m.label;
     svg += "<text class=\"chart-label\" x=\"" + std::to_string(x + bar / 2) + "\" y=\"" +
-           std::to_string(kHeight - 12) + "\" text-anchor=\"middle\">" +
-           escape_html(short_label) + "</text>";
+           std::to_string(kHeight - 12) + "\" text-anchor=\"middle\">" + escape_html(short_label) +
+           "</text>";
   }
   svg += "<line class=\"axis\" x1=\"" + std::to_string(kLeft) + "\" y1=\"" +
          std::to_string(kTop + plot) + "\" x2=\"" + std::to_string(kWidth - kLeft) + "\" y2=\"" +

@@ -5,11 +5,11 @@
 #include <cstdio>
 
 #include "consent/monthly.h"
-#include "rights/monthly.h"
 #include "crypto/encoding.h"
 #include "http/authenticator.h"
 #include "http/cookies.h"
 #include "http/csrf.h"
+#include "rights/monthly.h"
 #include "web/chart.h"
 #include "web/console_gate.h"
 #include "web/routes.h"

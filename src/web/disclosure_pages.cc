@@ -36,8 +36,7 @@ json form_view(const WebContext& web, const ConsoleCall& call) {
     for (const auto& [k, v] : call.form) {
       if (k == "categories" && v == c.id) checked = true;
     }
-    categories.push_back(
-        {{"id", c.id}, {"label", c.label.in(call.lang)}, {"checked", checked}});
+    categories.push_back({{"id", c.id}, {"label", c.label.in(call.lang)}, {"checked", checked}});
   }
   return {{"kinds", kinds},
           {"categories", categories},
@@ -77,8 +76,8 @@ Result<http::Response> list_page(const WebContext& web, ConsoleCall& call,
                {"has_disclosures", !rows.empty()},
                {"form", form_view(web, call)},
                {"error", error}};
-  return render_console(web, call, "disclosures", view, "disclosures_title",
-                        "/console/disclosures", status);
+  return render_console(web, call, "disclosures", view, "disclosures_title", "/console/disclosures",
+                        status);
 }
 
 Result<http::Response> record(const WebContext& web, ConsoleCall& call) {
@@ -193,9 +192,9 @@ Status add_disclosure_pages(http::Router& router, std::shared_ptr<const WebConte
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   {
-    http::Route r = web_route(http::Method::kGet, "/console/disclosures/{disclosure_id}",
-                              "consoleDisclosure",
-                              "One disclosure: details, history, decision forms (HTML)");
+    http::Route r =
+        web_route(http::Method::kGet, "/console/disclosures/{disclosure_id}", "consoleDisclosure",
+                  "One disclosure: details, history, decision forms (HTML)");
     r.description = who;
     r.handler = console_page(web, [web](ConsoleCall& call) -> Result<http::Response> {
       CHARTER_TRY_STATUS(http::allow(call.member, http::rules::kDisclosures));

@@ -7,7 +7,9 @@
 //
 // The request's address and free text are shown on the request page only (the DPO needs them to
 // answer); URLs carry request ids only.
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "http/json_input.h"
 #include "http/roles.h"
@@ -27,11 +29,10 @@ constexpr std::array kRights = {
     rights::RightType::kErasure,     rights::RightType::kRestriction,
     rights::RightType::kPortability, rights::RightType::kWithdrawConsent,
     rights::RightType::kObjection,   rights::RightType::kPostMortem};
-constexpr std::array kStates = {
-    rights::State::kReceived,  rights::State::kAwaitingVerification,
-    rights::State::kInProgress, rights::State::kExtended,
-    rights::State::kFulfilled, rights::State::kPartiallyFulfilled,
-    rights::State::kRefused};
+constexpr std::array kStates = {rights::State::kReceived,   rights::State::kAwaitingVerification,
+                                rights::State::kInProgress, rights::State::kExtended,
+                                rights::State::kFulfilled,  rights::State::kPartiallyFulfilled,
+                                rights::State::kRefused};
 
 std::string right_text(const WebContext& web, rights::RightType t, const std::string& lang) {
   if (t == rights::RightType::kUnclassified) {
@@ -50,7 +51,8 @@ json deadline_json(const WebContext& web, const rights::Request& r, Date today,
   json out = {{"due", format_date(d.due)}, {"status", ""}, {"status_text", ""}};
   if (d.status) {
     out["status"] = rights::to_string(*d.status);
-    out["status_text"] = web.site->word(lang, std::string("deadline_") + rights::to_string(*d.status));
+    out["status_text"] =
+        web.site->word(lang, std::string("deadline_") + rights::to_string(*d.status));
   } else {
     out["status"] = "answered";
     out["status_text"] = web.site->word(lang, "deadline_answered");
@@ -118,7 +120,8 @@ Result<http::Response> queue_page(const WebContext& web, ConsoleCall& call) {
   }
   // Most urgent first: by due date (answered ones last, in list order).
   std::stable_sort(rows.begin(), rows.end(), [](const json& a, const json& b) {
-    const bool ao = a["deadline"]["status"] == "answered", bo = b["deadline"]["status"] == "answered";
+    const bool ao = a["deadline"]["status"] == "answered",
+               bo = b["deadline"]["status"] == "answered";
     if (ao != bo) return bo;
     return a["deadline"]["due"].get<std::string>() < b["deadline"]["due"].get<std::string>();
   });
@@ -160,47 +163,45 @@ Result<http::Response> request_page(const WebContext& web, ConsoleCall& call, co
   }
   const bool open = !rights::is_final(r.state);
   const bool unclassified = r.type == rights::RightType::kUnclassified;
-  const bool working =
-      r.state == rights::State::kInProgress || r.state == rights::State::kExtended;
+  const bool working = r.state == rights::State::kInProgress || r.state == rights::State::kExtended;
   const bool proof_pending = r.proof == rights::ProofState::kPending;
   // Extension: only within the first month (the service checks; the form is offered until the
   // first due date, so the DPO sees the server's refusal after it).
   const bool may_extend = r.state == rights::State::kInProgress && !r.extended_due;
   std::string done(call.request.query_param("done").value_or(""));
-  json view = {
-      {"id", r.id},
-      {"right", right_text(web, r.type, call.lang)},
-      {"right_id", rights::to_string(r.type)},
-      {"state", state_text(web, r.state, call.lang)},
-      {"state_id", rights::to_string(r.state)},
-      {"requester", web.site->word(call.lang, std::string("requester_") +
-                                                  rights::to_string(r.requester))},
-      {"proof", rights::to_string(r.proof)},
-      {"channel", r.channel},
-      {"language", r.language},
-      {"email", r.email},
-      {"text", r.text},
-      {"has_text", !r.text.empty()},
-      {"subject_id", r.subject_id},
-      {"received", format_date(r.received)},
-      {"first_due", format_date(r.due)},
-      {"extended_due", r.extended_due ? format_date(*r.extended_due) : ""},
-      {"deadline", deadline_json(web, r, today, call.lang)},
-      {"answer", r.answer},
-      {"has_answer", !r.answer.empty()},
-      {"history", history},
-      {"open", open},
-      {"can_classify", open && unclassified},
-      {"can_identity", r.state == rights::State::kReceived && !unclassified},
-      {"can_proof", open && proof_pending},
-      {"can_extend", may_extend && !unclassified},
-      {"can_fulfil", working && !unclassified},
-      {"is_erasure", r.type == rights::RightType::kErasure},
-      {"can_refuse", open},
-      {"rights", options(web, call.lang, "", false)},
-      {"error", error},
-      {"done", done.empty() ? "" : web.site->word(call.lang, "done_" + done)},
-      {"back", with_lang("/console/requests", call.explicit_lang)}};
+  json view = {{"id", r.id},
+               {"right", right_text(web, r.type, call.lang)},
+               {"right_id", rights::to_string(r.type)},
+               {"state", state_text(web, r.state, call.lang)},
+               {"state_id", rights::to_string(r.state)},
+               {"requester", web.site->word(call.lang, std::string("requester_") +
+                                                           rights::to_string(r.requester))},
+               {"proof", rights::to_string(r.proof)},
+               {"channel", r.channel},
+               {"language", r.language},
+               {"email", r.email},
+               {"text", r.text},
+               {"has_text", !r.text.empty()},
+               {"subject_id", r.subject_id},
+               {"received", format_date(r.received)},
+               {"first_due", format_date(r.due)},
+               {"extended_due", r.extended_due ? format_date(*r.extended_due) : ""},
+               {"deadline", deadline_json(web, r, today, call.lang)},
+               {"answer", r.answer},
+               {"has_answer", !r.answer.empty()},
+               {"history", history},
+               {"open", open},
+               {"can_classify", open && unclassified},
+               {"can_identity", r.state == rights::State::kReceived && !unclassified},
+               {"can_proof", open && proof_pending},
+               {"can_extend", may_extend && !unclassified},
+               {"can_fulfil", working && !unclassified},
+               {"is_erasure", r.type == rights::RightType::kErasure},
+               {"can_refuse", open},
+               {"rights", options(web, call.lang, "", false)},
+               {"error", error},
+               {"done", done.empty() ? "" : web.site->word(call.lang, "done_" + done)},
+               {"back", with_lang("/console/requests", call.explicit_lang)}};
   return render_console(web, call, "request", view, "request_title", "/console/requests/" + r.id,
                         status);
 }
@@ -267,7 +268,8 @@ Result<http::Response> act(const WebContext& web, ConsoleCall& call, const std::
         e.code == Errc::kPermissionDenied) {
       return e;
     }
-    return request_page(web, call, id, web.site->word(call.lang, "action_refused") + " " + e.message,
+    return request_page(web, call, id,
+                        web.site->word(call.lang, "action_refused") + " " + e.message,
                         http_status(e.code));
   }
   std::string to = "/console/requests/" + id + "?done=" + action;
@@ -286,16 +288,15 @@ Status add_rights_pages(http::Router& router, std::shared_ptr<const WebContext> 
         "answered requests). " +
         http::describe(http::rules::kRights);
     for (const char* p : {"state", "right", "deadline", "show"}) {
-      r.params.push_back(
-          {p, http::ParamIn::kQuery, "filter", {{"type", "string"}}, false});
+      r.params.push_back({p, http::ParamIn::kQuery, "filter", {{"type", "string"}}, false});
     }
     r.handler = console_page(web, [web](ConsoleCall& call) { return queue_page(*web, call); });
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   {
-    http::Route r = web_route(http::Method::kGet, "/console/requests/{request_id}",
-                              "consoleRequest",
-                              "One data-subject request: details, history, actions (HTML)");
+    http::Route r =
+        web_route(http::Method::kGet, "/console/requests/{request_id}", "consoleRequest",
+                  "One data-subject request: details, history, actions (HTML)");
     r.description = http::describe(http::rules::kRights);
     r.handler = console_page(web, [web](ConsoleCall& call) -> Result<http::Response> {
       CHARTER_TRY_STATUS(http::allow(call.member, http::rules::kRights));
@@ -316,14 +317,14 @@ Status add_rights_pages(http::Router& router, std::shared_ptr<const WebContext> 
     std::string name(action);
     std::string op = "consoleRequest" + name;
     op[14] = static_cast<char>(std::toupper(static_cast<unsigned char>(op[14])));
-    http::Route r = web_route(http::Method::kPost, "/console/requests/{request_id}/" + name,
-                              op, std::string(summary) + " (HTML form with csrf_token)");
-    r.description = "Through the rights service (audited). Done: 303 to the request page; "
-                    "refused by the service: the page with the reason and its status. " +
-                    http::describe(http::rules::kRights);
+    http::Route r = web_route(http::Method::kPost, "/console/requests/{request_id}/" + name, op,
+                              std::string(summary) + " (HTML form with csrf_token)");
+    r.description =
+        "Through the rights service (audited). Done: 303 to the request page; "
+        "refused by the service: the page with the reason and its status. " +
+        http::describe(http::rules::kRights);
     r.replies = {{303, "Done: to the request page", "", nullptr}};
-    r.handler = console_page(
-        web, [web, name](ConsoleCall& call) { return act(*web, call, name); });
+    r.handler = console_page(web, [web, name](ConsoleCall& call) { return act(*web, call, name); });
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   return ok_status();

@@ -84,11 +84,12 @@ class ConsoleRights : public rights::testing::RightsFixture {
   void TearDown() override {
     disclosures_.reset();
     sessions_.reset();
+    services_.reset();
+    staff_.reset();
+    RightsFixture::TearDown();
   }
 
-  Date days_ago(int n) {
-    return date_of(clock_.now() - std::chrono::hours(24) * n);
-  }
+  Date days_ago(int n) { return date_of(clock_.now() - std::chrono::hours(24) * n); }
   // A request recorded by the DPO with its real receipt date.
   std::string record(rights::RightType type, const std::string& email, Date received) {
     rights::NewRequest n = ask(type, email);
@@ -100,8 +101,9 @@ class ConsoleRights : public rights::testing::RightsFixture {
   }
   http::Response get(const std::string& path, const std::string& secret,
                      http::Params query = {{"lang", "en"}}) {
-    return run(router_,
-               {.path = path, .query = query, .headers = {{"Cookie", "charter_session=" + secret}}});
+    return run(
+        router_,
+        {.path = path, .query = query, .headers = {{"Cookie", "charter_session=" + secret}}});
   }
   http::Response post(const std::string& path, const std::string& secret, std::string form,
                       bool with_csrf = true) {
@@ -181,8 +183,7 @@ TEST_P(ConsoleRights, ExtendWithReasonWithinTheFirstMonthOnly) {
   ASSERT_EQ(outbox_.emails.size(), mails + 1);
   EXPECT_NE(outbox_.emails.back().text.find("Archives on paper must be searched"),
             std::string::npos);
-  auto page = get("/console/requests/" + soon, dpo_secret_,
-                  {{"lang", "en"}, {"done", "extend"}});
+  auto page = get("/console/requests/" + soon, dpo_secret_, {{"lang", "en"}, {"done", "extend"}});
   EXPECT_NE(page.body.find("Deadline extended"), std::string::npos);
   EXPECT_NE(page.body.find("Archives on paper must be searched"), std::string::npos);  // history
   EXPECT_NE(page.body.find("deadline-on_time"), std::string::npos);  // new due date
@@ -201,9 +202,9 @@ TEST_P(ConsoleRights, FulfilErasureShowsWhatIsKeptWithItsGround) {
   std::string subject = create("held@example.fr", vault::Relationship::kCustomer);
   ASSERT_TRUE(retention_->place_hold(subject, rights::testing::kDpo, "Dispute over invoice 42"));
   std::string id = record(rights::RightType::kErasure, "held@example.fr", days_ago(3));
-  ASSERT_EQ(post("/console/requests/" + id + "/identity", dpo_secret_, "note=" + enc("In person"))
-                .status,
-            303);
+  ASSERT_EQ(
+      post("/console/requests/" + id + "/identity", dpo_secret_, "note=" + enc("In person")).status,
+      303);
   EXPECT_EQ(rights_->queue().get(id)->subject_id, subject);
   auto done = post("/console/requests/" + id + "/fulfil", dpo_secret_, "note=");
   ASSERT_EQ(done.status, 303) << done.body;
@@ -244,14 +245,14 @@ TEST_P(ConsoleRights, ActionsNeedTheCsrfToken) {
 
 TEST_P(ConsoleRights, SupportSeesNeitherTheQueueNorTheRegister) {
   std::string id = record(rights::RightType::kAccess, "secret@example.fr", days_ago(1));
-  for (const std::string path : {"/console/requests", "/console/requests/" + id,
-                                 std::string("/console/disclosures")}) {
+  for (const std::string path :
+       {"/console/requests", "/console/requests/" + id, std::string("/console/disclosures")}) {
     auto r = get(path, support_secret_);
     EXPECT_EQ(r.status, 403) << path;
     EXPECT_EQ(r.body.find("secret@example.fr"), std::string::npos);
   }
-  auto act = post("/console/requests/" + id + "/refuse", support_secret_,
-                  "ground=excessive&reasons=no");
+  auto act =
+      post("/console/requests/" + id + "/refuse", support_secret_, "ground=excessive&reasons=no");
   EXPECT_EQ(act.status, 403);
   EXPECT_EQ(state_of(id), rights::State::kReceived);
   // The console's navigation does not offer them either.
@@ -272,7 +273,8 @@ TEST_P(ConsoleRights, DisclosureRecordedThenDecidedOnce) {
   ASSERT_EQ(made.status, 303) << made.body;
   std::string location(made.headers.get("Location").value_or(""));
   std::smatch m;
-  ASSERT_TRUE(std::regex_match(location, m, std::regex("/console/disclosures/(dis_[0-9a-z]+)\\?lang=en")))
+  ASSERT_TRUE(
+      std::regex_match(location, m, std::regex("/console/disclosures/(dis_[0-9a-z]+)\\?lang=en")))
       << location;
   const std::string id = m[1];
   auto page = get("/console/disclosures/" + id, dpo_secret_);
@@ -302,11 +304,11 @@ TEST_P(ConsoleRights, DisclosureRecordedThenDecidedOnce) {
 }
 
 TEST_P(ConsoleRights, DisclosureFormRefusesAnEmailAsSubject) {
-  auto r = post("/console/disclosures", dpo_secret_,
-                "authority_kind=tax&authority=DGFiP&legal_reference=" +
-                    enc("Livre des procédures fiscales, art. L81") +
-                    "&requested_by=Inspector&categories=transactions&subjects=" +
-                    enc("jane@example.org"));
+  auto r = post(
+      "/console/disclosures", dpo_secret_,
+      "authority_kind=tax&authority=DGFiP&legal_reference=" +
+          enc("Livre des procédures fiscales, art. L81") +
+          "&requested_by=Inspector&categories=transactions&subjects=" + enc("jane@example.org"));
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("subjects: subject ids (sub_...), never an e-mail or a name"),
             std::string::npos);

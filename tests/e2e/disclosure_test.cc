@@ -179,11 +179,11 @@ TEST_P(Disclosures, RoutesAreInTheOpenApiDocument) {
   for (auto& [path, item] : doc.body["paths"].items()) {
     for (auto& [method, op] : item.items()) ops.insert(op["operationId"].get<std::string>());
   }
-  for (const char* op : {"recordDisclosure", "listDisclosures", "getDisclosure",
-                         "approveDisclosure", "refuseDisclosure", "consoleRequests",
-                         "consoleRequest", "consoleRequestExtend", "consoleRequestFulfil",
-                         "consoleDisclosures", "consoleRecordDisclosure",
-                         "consoleApproveDisclosure", "consoleRefuseDisclosure"}) {
+  for (const char* op :
+       {"recordDisclosure", "listDisclosures", "getDisclosure", "approveDisclosure",
+        "refuseDisclosure", "consoleRequests", "consoleRequest", "consoleRequestExtend",
+        "consoleRequestFulfil", "consoleDisclosures", "consoleRecordDisclosure",
+        "consoleApproveDisclosure", "consoleRefuseDisclosure"}) {
     EXPECT_TRUE(ops.count(op)) << op;
   }
 }
