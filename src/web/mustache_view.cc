@@ -17,6 +17,10 @@ data to_mustache(const nlohmann::json& v) {
       return d;
     }
     case nlohmann::json::value_t::string:
+      // An empty string is false, as in other mustache implementations: `{{#error}}` must not
+      // render an empty alert box (kainjow renders a section for any string). `{{x}}` of false
+      // renders nothing, like the empty string.
+      if (v.get_ref<const std::string&>().empty()) return data(false);
       return data(v.get<std::string>());
     case nlohmann::json::value_t::boolean:
       return data(v.get<bool>());

@@ -1,6 +1,7 @@
 // nlohmann::json -> kainjow mustache data, for the page views of the web module.
-// Contract: objects and arrays map to mustache objects and lists, strings as they are, booleans
-// to true/false, numbers to their decimal text, null to false. Pure; thread safe.
+// Contract: objects and arrays map to mustache objects and lists, strings as they are (the empty
+// string as false, so `{{#s}}` skips it), booleans to true/false, numbers to their decimal text,
+// null to false. Pure; thread safe.
 #pragma once
 
 #include <kainjow/mustache.hpp>

@@ -185,6 +185,8 @@ TEST_P(ConsoleRights, ExtendWithReasonWithinTheFirstMonthOnly) {
             std::string::npos);
   auto page = get("/console/requests/" + soon, dpo_secret_, {{"lang", "en"}, {"done", "extend"}});
   EXPECT_NE(page.body.find("Deadline extended"), std::string::npos);
+  // No error: no (empty) alert box.
+  EXPECT_EQ(page.body.find("role=\"alert\""), std::string::npos);
   EXPECT_NE(page.body.find("Archives on paper must be searched"), std::string::npos);  // history
   EXPECT_NE(page.body.find("deadline-on_time"), std::string::npos);  // new due date
   // After the first month: the server's refusal, clearly, with its status.
