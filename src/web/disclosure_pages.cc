@@ -168,6 +168,16 @@ Result<http::Response> decide(const WebContext& web, ConsoleCall& call, bool app
   return see_other(with_lang("/console/disclosures/" + id, call.explicit_lang));
 }
 
+// web_route() does not declare path parameters; the router requires them.
+http::Route with_id(http::Route r) {
+  r.params.push_back({"disclosure_id",
+                      http::ParamIn::kPath,
+                      "Opaque id (disclosure_id)",
+                      {{"type", "string"}},
+                      true});
+  return r;
+}
+
 }  // namespace
 
 Status add_disclosure_pages(http::Router& router, std::shared_ptr<const WebContext> web) {
@@ -192,9 +202,9 @@ Status add_disclosure_pages(http::Router& router, std::shared_ptr<const WebConte
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   {
-    http::Route r =
-        web_route(http::Method::kGet, "/console/disclosures/{disclosure_id}", "consoleDisclosure",
-                  "One disclosure: details, history, decision forms (HTML)");
+    http::Route r = with_id(web_route(http::Method::kGet, "/console/disclosures/{disclosure_id}",
+                                      "consoleDisclosure",
+                                      "One disclosure: details, history, decision forms (HTML)"));
     r.description = who;
     r.handler = console_page(web, [web](ConsoleCall& call) -> Result<http::Response> {
       CHARTER_TRY_STATUS(http::allow(call.member, http::rules::kDisclosures));
@@ -204,12 +214,12 @@ Status add_disclosure_pages(http::Router& router, std::shared_ptr<const WebConte
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   for (bool approve : {true, false}) {
-    http::Route r = web_route(
+    http::Route r = with_id(web_route(
         http::Method::kPost,
         std::string("/console/disclosures/{disclosure_id}/") + (approve ? "approve" : "refuse"),
         approve ? "consoleApproveDisclosure" : "consoleRefuseDisclosure",
         approve ? "The DPO approves the disclosure (form: note, csrf_token)"
-                : "The DPO refuses the disclosure (form: reason, csrf_token)");
+                : "The DPO refuses the disclosure (form: reason, csrf_token)"));
     r.description = "Once only (a second decision is refused, 409). " + who;
     r.replies = {{303, "Decided: to its page", "", nullptr}};
     r.handler = console_page(

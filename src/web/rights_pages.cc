@@ -277,6 +277,13 @@ Result<http::Response> act(const WebContext& web, ConsoleCall& call, const std::
   return see_other(to);
 }
 
+// web_route() does not declare path parameters; the router requires them.
+http::Route with_id(http::Route r) {
+  r.params.push_back(
+      {"request_id", http::ParamIn::kPath, "Opaque id (request_id)", {{"type", "string"}}, true});
+  return r;
+}
+
 }  // namespace
 
 Status add_rights_pages(http::Router& router, std::shared_ptr<const WebContext> web) {
@@ -295,8 +302,8 @@ Status add_rights_pages(http::Router& router, std::shared_ptr<const WebContext> 
   }
   {
     http::Route r =
-        web_route(http::Method::kGet, "/console/requests/{request_id}", "consoleRequest",
-                  "One data-subject request: details, history, actions (HTML)");
+        with_id(web_route(http::Method::kGet, "/console/requests/{request_id}", "consoleRequest",
+                          "One data-subject request: details, history, actions (HTML)"));
     r.description = http::describe(http::rules::kRights);
     r.handler = console_page(web, [web](ConsoleCall& call) -> Result<http::Response> {
       CHARTER_TRY_STATUS(http::allow(call.member, http::rules::kRights));
@@ -317,8 +324,8 @@ Status add_rights_pages(http::Router& router, std::shared_ptr<const WebContext> 
     std::string name(action);
     std::string op = "consoleRequest" + name;
     op[14] = static_cast<char>(std::toupper(static_cast<unsigned char>(op[14])));
-    http::Route r = web_route(http::Method::kPost, "/console/requests/{request_id}/" + name, op,
-                              std::string(summary) + " (HTML form with csrf_token)");
+    http::Route r = with_id(web_route(http::Method::kPost, "/console/requests/{request_id}/" + name,
+                                      op, std::string(summary) + " (HTML form with csrf_token)"));
     r.description =
         "Through the rights service (audited). Done: 303 to the request page; "
         "refused by the service: the page with the reason and its status. " +

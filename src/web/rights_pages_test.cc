@@ -247,8 +247,8 @@ TEST_P(ConsoleRights, ActionsNeedTheCsrfToken) {
 
 TEST_P(ConsoleRights, SupportSeesNeitherTheQueueNorTheRegister) {
   std::string id = record(rights::RightType::kAccess, "secret@example.fr", days_ago(1));
-  for (const std::string path :
-       {"/console/requests", "/console/requests/" + id, std::string("/console/disclosures")}) {
+  for (const std::string path : {std::string("/console/requests"), "/console/requests/" + id,
+                                 std::string("/console/disclosures")}) {
     auto r = get(path, support_secret_);
     EXPECT_EQ(r.status, 403) << path;
     EXPECT_EQ(r.body.find("secret@example.fr"), std::string::npos);
