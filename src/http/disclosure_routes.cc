@@ -16,8 +16,8 @@ using nlohmann::json;
 
 namespace {
 
-const json kObject = {{"type", "object"}};
-const json kString = {{"type", "string"}};
+const json kDisclosureObject = {{"type", "object"}};
+const json kDisclosureString = {{"type", "string"}};
 
 json disclosure_json(const disclosure::Disclosure& d) {
   return {{"disclosure_id", d.id},
@@ -37,7 +37,7 @@ json disclosure_json(const disclosure::Disclosure& d) {
           {"decision_reason", d.decision_reason}};
 }
 
-Route route(Method m, std::string path, std::string op, std::string summary) {
+Route disclosure_route(Method m, std::string path, std::string op, std::string summary) {
   return make_route(m, std::move(path), std::move(op), std::move(summary), "disclosures");
 }
 
@@ -46,8 +46,8 @@ Route route(Method m, std::string path, std::string op, std::string summary) {
 Status add_disclosure_routes(Router& router, const ApiContext& ctx) {
   disclosure::DisclosureRegister& reg = *ctx.disclosures;
   {
-    Route r = route(Method::kPost, "/v1/disclosures", "recordDisclosure",
-                    "Record a request of a public authority for personal data");
+    Route r = disclosure_route(Method::kPost, "/v1/disclosures", "recordDisclosure",
+                               "Record a request of a public authority for personal data");
     r.description =
         "authority_kind: court, police, tax, customs, social_security, regulator or other. "
         "subjects: subject ids (sub_...), never an e-mail or a name. State: pending until the "
@@ -60,15 +60,15 @@ Status add_disclosure_routes(Router& router, const ApiContext& ctx) {
           {{"type", "string"},
            {"enum",
             {"court", "police", "tax", "customs", "social_security", "regulator", "other"}}}},
-         {"authority", kString},
-         {"legal_reference", kString},
-         {"requested_by", kString},
-         {"description", kString},
-         {"categories", {{"type", "array"}, {"items", kString}}},
-         {"subjects", {{"type", "array"}, {"items", kString}}},
+         {"authority", kDisclosureString},
+         {"legal_reference", kDisclosureString},
+         {"requested_by", kDisclosureString},
+         {"description", kDisclosureString},
+         {"categories", {{"type", "array"}, {"items", kDisclosureString}}},
+         {"subjects", {{"type", "array"}, {"items", kDisclosureString}}},
          {"received", {{"type", "string"}, {"format", "date"}}}},
         {"authority_kind", "authority", "legal_reference", "requested_by", "categories"});
-    r.replies = {{201, "Recorded (state pending)", "application/json", kObject}};
+    r.replies = {{201, "Recorded (state pending)", "application/json", kDisclosureObject}};
     guard(r, rules::kDisclosures, [&reg](Request& req) -> Result<Response> {
       CHARTER_TRY_STATUS(
           check_members(req.json, {"authority_kind", "authority", "legal_reference", "requested_by",
@@ -91,12 +91,12 @@ Status add_disclosure_routes(Router& router, const ApiContext& ctx) {
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   {
-    Route r = route(Method::kGet, "/v1/disclosures", "listDisclosures",
-                    "The disclosure register, newest first");
+    Route r = disclosure_route(Method::kGet, "/v1/disclosures", "listDisclosures",
+                               "The disclosure register, newest first");
     r.description = describe(rules::kDisclosures);
     r.params.push_back(
-        {"state", ParamIn::kQuery, "pending, approved or refused: only those", kString});
-    r.replies = {{200, "Disclosures", "application/json", kObject}};
+        {"state", ParamIn::kQuery, "pending, approved or refused: only those", kDisclosureString});
+    r.replies = {{200, "Disclosures", "application/json", kDisclosureObject}};
     guard(r, rules::kDisclosures, [&reg](Request& req) -> Result<Response> {
       std::optional<disclosure::State> state;
       if (auto s = req.query_param("state")) {
@@ -113,10 +113,11 @@ Status add_disclosure_routes(Router& router, const ApiContext& ctx) {
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   {
-    Route r = route(Method::kGet, "/v1/disclosures/{disclosure_id}", "getDisclosure",
-                    "One disclosure with its history (recorded, then approved or refused)");
+    Route r =
+        disclosure_route(Method::kGet, "/v1/disclosures/{disclosure_id}", "getDisclosure",
+                         "One disclosure with its history (recorded, then approved or refused)");
     r.description = describe(rules::kDisclosures);
-    r.replies = {{200, "The disclosure", "application/json", kObject}};
+    r.replies = {{200, "The disclosure", "application/json", kDisclosureObject}};
     guard(r, rules::kDisclosures, [&reg](Request& req) -> Result<Response> {
       CHARTER_TRY(std::string id, id_param(req, "disclosure_id", "dis"));
       CHARTER_TRY(auto d, reg.get(id));
@@ -136,18 +137,18 @@ Status add_disclosure_routes(Router& router, const ApiContext& ctx) {
   }
   auto decision = [&](bool approve) -> Status {
     const std::string verb = approve ? "approve" : "refuse";
-    Route r = route(Method::kPost, "/v1/disclosures/{disclosure_id}/" + verb,
-                    approve ? "approveDisclosure" : "refuseDisclosure",
-                    approve ? "The DPO approves the disclosure (note optional)"
-                            : "The DPO refuses the disclosure (reason required)");
+    Route r = disclosure_route(Method::kPost, "/v1/disclosures/{disclosure_id}/" + verb,
+                               approve ? "approveDisclosure" : "refuseDisclosure",
+                               approve ? "The DPO approves the disclosure (note optional)"
+                                       : "The DPO refuses the disclosure (reason required)");
     r.description =
         "A disclosure is decided once: 409 for a second decision. Audited "
         "(disclosure." +
         std::string(approve ? "approved" : "refused") + "). " + describe(rules::kDisclosures);
     const char* field = approve ? "note" : "reason";
     r.body = body_of(approve ? "An optional note" : "The reason, kept in the register",
-                     {{field, kString}}, approve ? json::array() : json::array({field}));
-    r.replies = {{200, "The disclosure after the decision", "application/json", kObject}};
+                     {{field, kDisclosureString}}, approve ? json::array() : json::array({field}));
+    r.replies = {{200, "The disclosure after the decision", "application/json", kDisclosureObject}};
     guard(r, rules::kDisclosures, [&reg, approve](Request& req) -> Result<Response> {
       CHARTER_TRY(std::string id, id_param(req, "disclosure_id", "dis"));
       disclosure::Disclosure d;

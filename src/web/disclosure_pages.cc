@@ -18,11 +18,12 @@ using nlohmann::json;
 
 namespace {
 
-std::string state_word(const WebContext& web, disclosure::State s, const std::string& lang) {
+std::string disclosure_state_word(const WebContext& web, disclosure::State s,
+                                  const std::string& lang) {
   return web.site->word(lang, std::string("disclosure_") + disclosure::to_string(s));
 }
 
-json form_view(const WebContext& web, const ConsoleCall& call) {
+json disclosure_form_view(const WebContext& web, const ConsoleCall& call) {
   json kinds = json::array();
   const std::string chosen = field(call.form, "authority_kind").value_or("");
   for (auto k : disclosure::kAuthorityKinds) {
@@ -48,8 +49,8 @@ json form_view(const WebContext& web, const ConsoleCall& call) {
           {"received", field(call.form, "received").value_or("")}};
 }
 
-Result<http::Response> list_page(const WebContext& web, ConsoleCall& call,
-                                 const std::string& error = {}, int status = 200) {
+Result<http::Response> disclosures_page(const WebContext& web, ConsoleCall& call,
+                                        const std::string& error = {}, int status = 200) {
   CHARTER_TRY_STATUS(http::allow(call.member, http::rules::kDisclosures));
   std::optional<disclosure::State> state;
   if (auto s = call.request.query_param("state")) state = disclosure::parse_state(*s);
@@ -69,18 +70,18 @@ Result<http::Response> list_page(const WebContext& web, ConsoleCall& call,
                     {"categories", cats},
                     {"subjects", d.subjects.size()},
                     {"received", format_date(d.received)},
-                    {"state", state_word(web, d.state, call.lang)},
+                    {"state", disclosure_state_word(web, d.state, call.lang)},
                     {"state_id", disclosure::to_string(d.state)}});
   }
   json view = {{"disclosures", rows},
                {"has_disclosures", !rows.empty()},
-               {"form", form_view(web, call)},
+               {"form", disclosure_form_view(web, call)},
                {"error", error}};
   return render_console(web, call, "disclosures", view, "disclosures_title", "/console/disclosures",
                         status);
 }
 
-Result<http::Response> record(const WebContext& web, ConsoleCall& call) {
+Result<http::Response> record_disclosure(const WebContext& web, ConsoleCall& call) {
   CHARTER_TRY_STATUS(http::allow(call.member, http::rules::kDisclosures));
   disclosure::NewDisclosure n;
   n.authority_kind = field(call.form, "authority_kind").value_or("");
@@ -100,20 +101,21 @@ Result<http::Response> record(const WebContext& web, ConsoleCall& call) {
   if (!received.empty()) {
     auto d = parse_date(received);
     if (!d) {
-      return list_page(web, call, web.site->word(call.lang, "received_invalid"), 400);
+      return disclosures_page(web, call, web.site->word(call.lang, "received_invalid"), 400);
     }
     n.received = *d;
   }
   auto made = web.api.disclosures->record(n, call.member.id);
   if (!made) {
     if (made.error().code != Errc::kInvalidArgument) return std::move(made).error();
-    return list_page(web, call, made.error().message, 400);
+    return disclosures_page(web, call, made.error().message, 400);
   }
   return see_other(with_lang("/console/disclosures/" + made->id, call.explicit_lang));
 }
 
-Result<http::Response> one_page(const WebContext& web, ConsoleCall& call, const std::string& id,
-                                const std::string& error = {}, int status = 200) {
+Result<http::Response> disclosure_page(const WebContext& web, ConsoleCall& call,
+                                       const std::string& id, const std::string& error = {},
+                                       int status = 200) {
   CHARTER_TRY(auto d, web.api.disclosures->get(id));
   CHARTER_TRY(auto hist, web.api.disclosures->history(id));
   json categories = json::array();
@@ -139,7 +141,7 @@ Result<http::Response> one_page(const WebContext& web, ConsoleCall& call, const 
                {"has_subjects", !d.subjects.empty()},
                {"received", format_date(d.received)},
                {"recorded_by", d.recorded_by},
-               {"state", state_word(web, d.state, call.lang)},
+               {"state", disclosure_state_word(web, d.state, call.lang)},
                {"state_id", disclosure::to_string(d.state)},
                {"pending", d.state == disclosure::State::kPending},
                {"history", history},
@@ -149,7 +151,7 @@ Result<http::Response> one_page(const WebContext& web, ConsoleCall& call, const 
                         "/console/disclosures/" + d.id, status);
 }
 
-Result<http::Response> decide(const WebContext& web, ConsoleCall& call, bool approve) {
+Result<http::Response> decide_disclosure(const WebContext& web, ConsoleCall& call, bool approve) {
   CHARTER_TRY_STATUS(http::allow(call.member, http::rules::kDisclosures));
   CHARTER_TRY(std::string id, http::id_param(call.request, "disclosure_id", "dis"));
   auto done = approve ? web.api.disclosures->approve(id, call.member.id,
@@ -161,15 +163,15 @@ Result<http::Response> decide(const WebContext& web, ConsoleCall& call, bool app
     if (code != Errc::kInvalidArgument && code != Errc::kFailedPrecondition) {
       return std::move(done).error();
     }
-    return one_page(web, call, id,
-                    web.site->word(call.lang, "action_refused") + " " + done.error().message,
-                    http_status(code));
+    return disclosure_page(web, call, id,
+                           web.site->word(call.lang, "action_refused") + " " + done.error().message,
+                           http_status(code));
   }
   return see_other(with_lang("/console/disclosures/" + id, call.explicit_lang));
 }
 
 // web_route() does not declare path parameters; the router requires them.
-http::Route with_id(http::Route r) {
+http::Route with_disclosure_id(http::Route r) {
   r.params.push_back({"disclosure_id",
                       http::ParamIn::kPath,
                       "Opaque id (disclosure_id)",
@@ -188,7 +190,8 @@ Status add_disclosure_pages(http::Router& router, std::shared_ptr<const WebConte
     r.description = "Filter (query): state = pending, approved or refused. " + who;
     r.params.push_back(
         {"state", http::ParamIn::kQuery, "pending, approved or refused", {{"type", "string"}}});
-    r.handler = console_page(web, [web](ConsoleCall& call) { return list_page(*web, call); });
+    r.handler =
+        console_page(web, [web](ConsoleCall& call) { return disclosures_page(*web, call); });
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   {
@@ -198,23 +201,24 @@ Status add_disclosure_pages(http::Router& router, std::shared_ptr<const WebConte
         "requested_by, categories, subjects, description, received, csrf_token)");
     r.description = "Recorded: 303 to its page. Invalid: the form again with the reason. " + who;
     r.replies = {{303, "Recorded: to its page", "", nullptr}};
-    r.handler = console_page(web, [web](ConsoleCall& call) { return record(*web, call); });
+    r.handler =
+        console_page(web, [web](ConsoleCall& call) { return record_disclosure(*web, call); });
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   {
-    http::Route r = with_id(web_route(http::Method::kGet, "/console/disclosures/{disclosure_id}",
-                                      "consoleDisclosure",
-                                      "One disclosure: details, history, decision forms (HTML)"));
+    http::Route r = with_disclosure_id(
+        web_route(http::Method::kGet, "/console/disclosures/{disclosure_id}", "consoleDisclosure",
+                  "One disclosure: details, history, decision forms (HTML)"));
     r.description = who;
     r.handler = console_page(web, [web](ConsoleCall& call) -> Result<http::Response> {
       CHARTER_TRY_STATUS(http::allow(call.member, http::rules::kDisclosures));
       CHARTER_TRY(std::string id, http::id_param(call.request, "disclosure_id", "dis"));
-      return one_page(*web, call, id);
+      return disclosure_page(*web, call, id);
     });
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   for (bool approve : {true, false}) {
-    http::Route r = with_id(web_route(
+    http::Route r = with_disclosure_id(web_route(
         http::Method::kPost,
         std::string("/console/disclosures/{disclosure_id}/") + (approve ? "approve" : "refuse"),
         approve ? "consoleApproveDisclosure" : "consoleRefuseDisclosure",
@@ -223,7 +227,7 @@ Status add_disclosure_pages(http::Router& router, std::shared_ptr<const WebConte
     r.description = "Once only (a second decision is refused, 409). " + who;
     r.replies = {{303, "Decided: to its page", "", nullptr}};
     r.handler = console_page(
-        web, [web, approve](ConsoleCall& call) { return decide(*web, call, approve); });
+        web, [web, approve](ConsoleCall& call) { return decide_disclosure(*web, call, approve); });
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   return ok_status();

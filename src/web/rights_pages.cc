@@ -24,29 +24,31 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array kRights = {
+constexpr std::array kRightTypes = {
     rights::RightType::kAccess,      rights::RightType::kRectification,
     rights::RightType::kErasure,     rights::RightType::kRestriction,
     rights::RightType::kPortability, rights::RightType::kWithdrawConsent,
     rights::RightType::kObjection,   rights::RightType::kPostMortem};
-constexpr std::array kStates = {rights::State::kReceived,   rights::State::kAwaitingVerification,
-                                rights::State::kInProgress, rights::State::kExtended,
-                                rights::State::kFulfilled,  rights::State::kPartiallyFulfilled,
-                                rights::State::kRefused};
+constexpr std::array kRequestStates = {
+    rights::State::kReceived,   rights::State::kAwaitingVerification,
+    rights::State::kInProgress, rights::State::kExtended,
+    rights::State::kFulfilled,  rights::State::kPartiallyFulfilled,
+    rights::State::kRefused};
 
-std::string right_text(const WebContext& web, rights::RightType t, const std::string& lang) {
+std::string request_right_text(const WebContext& web, rights::RightType t,
+                               const std::string& lang) {
   if (t == rights::RightType::kUnclassified) {
     return web.site->word(lang, "right_unclassified");
   }
   return rights::right_label(web.policy(), t, lang);
 }
 
-std::string state_text(const WebContext& web, rights::State s, const std::string& lang) {
+std::string request_state_text(const WebContext& web, rights::State s, const std::string& lang) {
   return web.site->word(lang, std::string("state_") + rights::to_string(s));
 }
 
-json deadline_json(const WebContext& web, const rights::Request& r, Date today,
-                   const std::string& lang) {
+json request_deadline_json(const WebContext& web, const rights::Request& r, Date today,
+                           const std::string& lang) {
   auto d = rights::deadline_view(r, today);
   json out = {{"due", format_date(d.due)}, {"status", ""}, {"status_text", ""}};
   if (d.status) {
@@ -60,19 +62,19 @@ json deadline_json(const WebContext& web, const rights::Request& r, Date today,
   return out;
 }
 
-json options(const WebContext& web, const std::string& lang, const std::string& selected,
-             bool states) {
+json request_options(const WebContext& web, const std::string& lang, const std::string& selected,
+                     bool states) {
   json out = json::array();
   if (states) {
-    for (auto s : kStates) {
+    for (auto s : kRequestStates) {
       out.push_back({{"value", rights::to_string(s)},
-                     {"label", state_text(web, s, lang)},
+                     {"label", request_state_text(web, s, lang)},
                      {"selected", selected == rights::to_string(s)}});
     }
   } else {
-    for (auto t : kRights) {
+    for (auto t : kRightTypes) {
       out.push_back({{"value", rights::to_string(t)},
-                     {"label", right_text(web, t, lang)},
+                     {"label", request_right_text(web, t, lang)},
                      {"selected", selected == rights::to_string(t)}});
     }
   }
@@ -105,15 +107,15 @@ Result<http::Response> queue_page(const WebContext& web, ConsoleCall& call) {
   json rows = json::array();
   int due_soon = 0, overdue = 0;
   for (const auto& r : list) {
-    json d = deadline_json(web, r, today, call.lang);
+    json d = request_deadline_json(web, r, today, call.lang);
     if (d["status"] == "due_soon") ++due_soon;
     if (d["status"] == "overdue") ++overdue;
     if (right && r.type != *right) continue;
     if (!deadline_filter.empty() && d["status"] != deadline_filter) continue;
     rows.push_back({{"id", r.id},
                     {"href", with_lang("/console/requests/" + r.id, call.explicit_lang)},
-                    {"right", right_text(web, r.type, call.lang)},
-                    {"state", state_text(web, r.state, call.lang)},
+                    {"right", request_right_text(web, r.type, call.lang)},
+                    {"state", request_state_text(web, r.state, call.lang)},
                     {"received", format_date(r.received)},
                     {"deadline", d},
                     {"extended", r.extended_due.has_value()}});
@@ -136,8 +138,8 @@ Result<http::Response> queue_page(const WebContext& web, ConsoleCall& call) {
                {"count", rows.size()},
                {"due_soon", due_soon},
                {"overdue", overdue},
-               {"states", options(web, call.lang, state_filter, true)},
-               {"rights", options(web, call.lang, right_filter, false)},
+               {"states", request_options(web, call.lang, state_filter, true)},
+               {"rights", request_options(web, call.lang, right_filter, false)},
                {"deadlines", deadlines},
                {"show_all", all},
                {"error", ""}};
@@ -153,8 +155,8 @@ Result<http::Response> request_page(const WebContext& web, ConsoleCall& call, co
   json history = json::array();
   for (const auto& t : hist) {
     history.push_back({{"at", format_timestamp(t.at)},
-                       {"from", t.from ? state_text(web, *t.from, call.lang) : ""},
-                       {"to", state_text(web, t.to, call.lang)},
+                       {"from", t.from ? request_state_text(web, *t.from, call.lang) : ""},
+                       {"to", request_state_text(web, t.to, call.lang)},
                        {"actor", t.actor.kind == rights::Actor::Kind::kSubject
                                      ? web.site->word(call.lang, "actor_subject")
                                      : t.actor.id},
@@ -170,9 +172,9 @@ Result<http::Response> request_page(const WebContext& web, ConsoleCall& call, co
   const bool may_extend = r.state == rights::State::kInProgress && !r.extended_due;
   std::string done(call.request.query_param("done").value_or(""));
   json view = {{"id", r.id},
-               {"right", right_text(web, r.type, call.lang)},
+               {"right", request_right_text(web, r.type, call.lang)},
                {"right_id", rights::to_string(r.type)},
-               {"state", state_text(web, r.state, call.lang)},
+               {"state", request_state_text(web, r.state, call.lang)},
                {"state_id", rights::to_string(r.state)},
                {"requester", web.site->word(call.lang, std::string("requester_") +
                                                            rights::to_string(r.requester))},
@@ -186,7 +188,7 @@ Result<http::Response> request_page(const WebContext& web, ConsoleCall& call, co
                {"received", format_date(r.received)},
                {"first_due", format_date(r.due)},
                {"extended_due", r.extended_due ? format_date(*r.extended_due) : ""},
-               {"deadline", deadline_json(web, r, today, call.lang)},
+               {"deadline", request_deadline_json(web, r, today, call.lang)},
                {"answer", r.answer},
                {"has_answer", !r.answer.empty()},
                {"history", history},
@@ -198,7 +200,7 @@ Result<http::Response> request_page(const WebContext& web, ConsoleCall& call, co
                {"can_fulfil", working && !unclassified},
                {"is_erasure", r.type == rights::RightType::kErasure},
                {"can_refuse", open},
-               {"rights", options(web, call.lang, "", false)},
+               {"rights", request_options(web, call.lang, "", false)},
                {"error", error},
                {"done", done.empty() ? "" : web.site->word(call.lang, "done_" + done)},
                {"back", with_lang("/console/requests", call.explicit_lang)}};
@@ -207,7 +209,8 @@ Result<http::Response> request_page(const WebContext& web, ConsoleCall& call, co
 }
 
 // Runs an action; on success 303 to the request page, else the page with the error.
-Result<http::Response> act(const WebContext& web, ConsoleCall& call, const std::string& action) {
+Result<http::Response> request_action(const WebContext& web, ConsoleCall& call,
+                                      const std::string& action) {
   CHARTER_TRY_STATUS(http::allow(call.member, http::rules::kRights));
   CHARTER_TRY(std::string id, http::id_param(call.request, "request_id", "dsr"));
   rights::RightsService& svc = *web.api.rights;
@@ -278,7 +281,7 @@ Result<http::Response> act(const WebContext& web, ConsoleCall& call, const std::
 }
 
 // web_route() does not declare path parameters; the router requires them.
-http::Route with_id(http::Route r) {
+http::Route with_request_id(http::Route r) {
   r.params.push_back(
       {"request_id", http::ParamIn::kPath, "Opaque id (request_id)", {{"type", "string"}}, true});
   return r;
@@ -301,9 +304,9 @@ Status add_rights_pages(http::Router& router, std::shared_ptr<const WebContext> 
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   {
-    http::Route r =
-        with_id(web_route(http::Method::kGet, "/console/requests/{request_id}", "consoleRequest",
-                          "One data-subject request: details, history, actions (HTML)"));
+    http::Route r = with_request_id(
+        web_route(http::Method::kGet, "/console/requests/{request_id}", "consoleRequest",
+                  "One data-subject request: details, history, actions (HTML)"));
     r.description = http::describe(http::rules::kRights);
     r.handler = console_page(web, [web](ConsoleCall& call) -> Result<http::Response> {
       CHARTER_TRY_STATUS(http::allow(call.member, http::rules::kRights));
@@ -324,14 +327,16 @@ Status add_rights_pages(http::Router& router, std::shared_ptr<const WebContext> 
     std::string name(action);
     std::string op = "consoleRequest" + name;
     op[14] = static_cast<char>(std::toupper(static_cast<unsigned char>(op[14])));
-    http::Route r = with_id(web_route(http::Method::kPost, "/console/requests/{request_id}/" + name,
-                                      op, std::string(summary) + " (HTML form with csrf_token)"));
+    http::Route r =
+        with_request_id(web_route(http::Method::kPost, "/console/requests/{request_id}/" + name, op,
+                                  std::string(summary) + " (HTML form with csrf_token)"));
     r.description =
         "Through the rights service (audited). Done: 303 to the request page; "
         "refused by the service: the page with the reason and its status. " +
         http::describe(http::rules::kRights);
     r.replies = {{303, "Done: to the request page", "", nullptr}};
-    r.handler = console_page(web, [web, name](ConsoleCall& call) { return act(*web, call, name); });
+    r.handler = console_page(
+        web, [web, name](ConsoleCall& call) { return request_action(*web, call, name); });
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }
   return ok_status();
