@@ -29,5 +29,7 @@ Status add_archive_routes(Router& router, const ApiContext& ctx);
 Status add_directives_routes(Router& router, const ApiContext& ctx);
 // rights_routes.cc: data-subject requests (subjects under /v1/rights, the DPO's queue).
 Status add_rights_routes(Router& router, const ApiContext& ctx);
+// subject_self_routes.cc: privacy-center sign-in and the subject's own /v1/rights/me/... routes.
+Status add_subject_self_routes(Router& router, const ApiContext& ctx);
 
 }  // namespace charter::http

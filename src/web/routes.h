@@ -4,6 +4,7 @@
 //   console_routes.cc  /console/login, /console/logout, /console/password, /console (home)
 //   console_pages.cc   /console/search, /console/register, /console/retention,
 //                      /console/staff, /console/audit (+ /verify)
+//   subject_pages.cc   /me/... the privacy center of a signed-in data subject
 #pragma once
 
 #include <memory>
@@ -19,6 +20,8 @@ Status add_asset_routes(http::Router& router, const WebContext& web);
 Status add_public_routes(http::Router& router, std::shared_ptr<const WebContext> web);
 Status add_console_routes(http::Router& router, std::shared_ptr<const WebContext> web);
 Status add_console_pages(http::Router& router, std::shared_ptr<const WebContext> web);
+// subject_pages.cc: the signed-in subject's pages under /me (sign-in by e-mail code).
+Status add_subject_pages(http::Router& router, std::shared_ptr<const WebContext> web);
 
 // A route of the web pages: tag "web", an HTML reply described, `lang` query parameter.
 http::Route web_route(http::Method method, std::string path, std::string operation_id,
