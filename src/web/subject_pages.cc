@@ -134,6 +134,18 @@ json flash(const SubjectCall& call) {
   return v;
 }
 
+// "2026-11-28T02:08:04.228920Z" -> "2026-11-28 02:08 UTC" (pages only; the API keeps RFC 3339).
+void short_times(json& items, std::initializer_list<const char*> keys) {
+  for (auto& item : items) {
+    for (const char* k : keys) {
+      if (!item.contains(k) || !item[k].is_string()) continue;
+      std::string t = item[k].get<std::string>();
+      if (t.size() >= 16 && t[10] == 'T')
+        item[k] = t.substr(0, 10) + " " + t.substr(11, 5) + " UTC";
+    }
+  }
+}
+
 constexpr std::array<const char*, 8> kRights = {"access",      "rectification", "erasure",
                                                 "restriction", "portability",   "withdraw_consent",
                                                 "objection",   "post_mortem"};
@@ -260,6 +272,10 @@ Status add_subject_pages(http::Router& router, std::shared_ptr<const WebContext>
       "Privacy center: my data (GDPR art. 15; the read is audited)",
       subject_page(web, [web, self](SubjectCall& call) -> Result<http::Response> {
         CHARTER_TRY(json view, self->data(call.session, call.lang, call.request.id));
+        if (view.contains("values")) {
+          short_times(view["values"], {"collected_at", "updated_at"});
+          short_times(view["events"], {"occurred_at"});
+        }
         return render(*web, call.lang, "subject_data", view, "data_title", "/me", &call.session);
       })));
 
@@ -280,6 +296,7 @@ Status add_subject_pages(http::Router& router, std::shared_ptr<const WebContext>
               for (auto& e : c["consents"]) {
                 e["status_label"] = status_word(call.lang, e["status"].get<std::string>());
               }
+              short_times(c["consents"], {"at", "expires_at"});
               view["consents"] = c["consents"];
             }
             return render(*web, call.lang, "subject_consents", view, "consents_title",
@@ -395,7 +412,9 @@ Status add_subject_pages(http::Router& router, std::shared_ptr<const WebContext>
                   a["label"] = word(call.lang, "action_" + a["type"].get<std::string>());
                 }
                 if (cur["executor"].is_null()) cur["executor"] = false;
-                view["current"] = cur;
+                json one = json::array({cur});
+                short_times(one, {"recorded_at"});
+                view["current"] = one[0];
               }
             }
             return render(*web, call.lang, "subject_directives", view, "directives_title",
@@ -407,13 +426,13 @@ Status add_subject_pages(http::Router& router, std::shared_ptr<const WebContext>
           subject_page(web, [self](SubjectCall& call) -> Result<http::Response> {
             const auto& f = call.form;
             json action = {{"type", field_or(f, "action")}};
-            if (!field_or(f, "recipient_name").empty() || !field_or(f, "recipient_email").empty()) {
+            if (field_or(f, "action") == "pass") {
               action["recipient"] = {{"name", field_or(f, "recipient_name")},
                                      {"email", field_or(f, "recipient_email")}};
             }
             json body = {{"actions", json::array({action})},
-                         {"language", field_or(f, "language") == "en" ? "en" : "fr"},
-                         {"note", field_or(f, "note")}};
+                         {"language", field_or(f, "language") == "en" ? "en" : "fr"}};
+            if (!field_or(f, "note").empty()) body["note"] = field_or(f, "note");
             if (!field_or(f, "executor_name").empty() || !field_or(f, "executor_email").empty()) {
               body["executor"] = {{"name", field_or(f, "executor_name")},
                                   {"email", field_or(f, "executor_email")}};
@@ -437,6 +456,7 @@ Status add_subject_pages(http::Router& router, std::shared_ptr<const WebContext>
             json view = json::object();
             if (!call.session.who.subject_id.empty()) {
               CHARTER_TRY(json h, self->history(call.session, call.lang));
+              short_times(h["records"], {"time"});
               view["records"] = h["records"];
               view["has_records"] = !h["records"].empty();
             }

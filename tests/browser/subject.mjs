@@ -113,7 +113,7 @@ async function codeFor(to, after) {
       if (!f.endsWith(".eml")) continue;
       const path = join(dir, f);
       const text = readFileSync(path, "utf8");
-      const m = /code ?: ([0-9]{8})/.exec(text);
+      const m = /code[^:\r\n]*: ([0-9]{8})/.exec(text);
       if (!m || !text.includes(to)) continue;
       const t = statSync(path).mtimeMs;
       if (t >= after && (!best || t > best.t)) best = { t, code: m[1] };
@@ -310,6 +310,7 @@ async function main() {
   await page.fill("#executor_name", "Maître Roux");
   await page.fill("#executor_email", "roux@example.net");
   await submit(page, "main form.stack button");
+  if (!(await page.isVisible("dl.directives"))) console.log(await page.textContent("main"));
   const directives = await page.textContent("dl.directives");
   check(directives.includes("Léa Durand") && directives.includes("Maître Roux"),
         "directives recorded and shown");

@@ -149,7 +149,7 @@ class SubjectSelf : public ::testing::TestWithParam<std::string> {
   std::string code_for(const std::string& to) {
     namespace fs = std::filesystem;
     const fs::path dir = env_->server->dir() + "/data/outbox";
-    static const std::regex mark("code ?: ([0-9]{8})");
+    static const std::regex mark("code[^:\\r\\n]*: ([0-9]{8})");
     for (int i = 0; i < 500; ++i) {
       std::error_code ec;
       auto newest = fs::file_time_type::min();
