@@ -457,6 +457,9 @@ Status add_subject_pages(http::Router& router, std::shared_ptr<const WebContext>
             if (!call.session.who.subject_id.empty()) {
               CHARTER_TRY(json h, self->history(call.session, call.lang));
               short_times(h["records"], {"time"});
+              for (auto& r : h["records"]) {
+                if (r["reason"] == "") r["reason"] = false;  // no "()" on the page
+              }
               view["records"] = h["records"];
               view["has_records"] = !h["records"].empty();
             }

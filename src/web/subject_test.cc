@@ -100,7 +100,7 @@ TEST(SubjectPages, SignedInFormsPostTheSessionTokenAndValuesAreEscaped) {
       auto html = (*site)->render(page, lang, signed_in_view(lang), chrome);
       ASSERT_TRUE(html) << page << ": " << html.error().to_string();
       // Every POST form of the page carries the token (the sign-out form included).
-      std::regex form("<form method=\"post\"[^>]*>([\\s\\S]*?)</form>");
+      std::regex form("<form[^>]*method=\"post\"[^>]*>([\\s\\S]*?)</form>");
       int forms = 0;
       for (auto it = std::sregex_iterator(html->begin(), html->end(), form);
            it != std::sregex_iterator(); ++it, ++forms) {
