@@ -385,9 +385,18 @@ Result<json> SubjectSelf::history(const SelfSession& s, const std::string& lang)
     return make_error(Errc::kUnavailable, "the audit log is not configured");
   }
   CHARTER_TRY(auto p, ctx_.pseudonym(id));
+  // The newest 1000 records: page through the log, keeping the last ones.
+  std::vector<audit::AccessRecord> records;
   audit::HistoryQuery q;
   q.limit = 1000;
-  CHARTER_TRY(auto records, audit::access_history(*ctx_.audit_log, p, q));
+  for (;;) {
+    CHARTER_TRY(auto page, audit::access_history(*ctx_.audit_log, p, q));
+    const bool more = page.size() == q.limit;
+    if (!page.empty()) q.from_sequence = page.back().sequence + 1;
+    records.insert(records.end(), page.begin(), page.end());
+    if (records.size() > 1000) records.erase(records.begin(), records.end() - 1000);
+    if (!more) break;
+  }
   json list = json::array();
   for (auto it = records.rbegin(); it != records.rend(); ++it) {
     const auto& a = *it;

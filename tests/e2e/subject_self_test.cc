@@ -219,6 +219,34 @@ TEST_P(SubjectSelf, RoutesRefuseWithoutASession) {
   EXPECT_EQ(form.status, 200);
   EXPECT_FALSE(form.has("set-cookie"));
   EXPECT_EQ(page("chsub_forged", "GET", "/me").header("location"), "/me/sign-in?lang=fr&expired=1");
+  // Every route is in the served OpenAPI document.
+  auto doc = as({}, "GET", "/v1/openapi.json").body;
+  for (const auto& [path, method] : std::vector<std::pair<std::string, std::string>>{
+           {"/v1/rights/sign-in", "post"},
+           {"/v1/rights/sign-in/{sign_in_id}/verify", "post"},
+           {"/v1/rights/me/session", "get"},
+           {"/v1/rights/me/data", "get"},
+           {"/v1/rights/me/consents", "get"},
+           {"/v1/rights/me/consents/{purpose}", "put"},
+           {"/v1/rights/me/objections", "get"},
+           {"/v1/rights/me/objections/{purpose}", "put"},
+           {"/v1/rights/me/restriction", "put"},
+           {"/v1/rights/me/requests", "post"},
+           {"/v1/rights/me/archives", "get"},
+           {"/v1/rights/me/directives", "put"},
+           {"/v1/rights/me/directives", "delete"},
+           {"/v1/rights/me/history", "get"},
+           {"/me/sign-in", "post"},
+           {"/me/code", "post"},
+           {"/me", "get"},
+           {"/me/consents", "post"},
+           {"/me/requests", "post"},
+           {"/me/directives/revoke", "post"},
+           {"/me/history", "get"}}) {
+    ASSERT_TRUE(doc["paths"].contains(path)) << path;
+    EXPECT_TRUE(doc["paths"][path].contains(method)) << method << " " << path;
+    EXPECT_TRUE(doc["paths"][path][method]["operationId"].is_string()) << path;
+  }
 }
 
 TEST_P(SubjectSelf, ConsentWithdrawnInOneCallChangesTheDecision) {
