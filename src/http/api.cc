@@ -39,6 +39,10 @@ Result<std::unique_ptr<Api>> build_api(const ApiContext& context) {
   if (context.disclosures && context.clock) {
     CHARTER_TRY_STATUS(add_disclosure_routes(api->router, context));
   }
+  if (context.rights && context.clock && context.vault && context.ledger && context.objections &&
+      context.restrictions) {
+    CHARTER_TRY_STATUS(add_subject_self_routes(api->router, context));
+  }
   if (context.extra_routes) CHARTER_TRY_STATUS(context.extra_routes(api->router, context));
   api->router.set_around(context.around);
   api->http_metrics = std::make_unique<HttpMetrics>(api->router);

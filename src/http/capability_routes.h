@@ -31,5 +31,7 @@ Status add_directives_routes(Router& router, const ApiContext& ctx);
 Status add_rights_routes(Router& router, const ApiContext& ctx);
 // disclosure_routes.cc: the disclosure register (authority requests, DPO decisions).
 Status add_disclosure_routes(Router& router, const ApiContext& ctx);
+// subject_self_routes.cc: privacy-center sign-in and the subject's own /v1/rights/me/... routes.
+Status add_subject_self_routes(Router& router, const ApiContext& ctx);
 
 }  // namespace charter::http

@@ -34,6 +34,8 @@ inline constexpr std::string_view kCsrfField = "csrf_token";
 inline constexpr std::string_view kPresessionCookie = "charter_presession";
 
 Status check_csrf(const Request& request, const Principal& principal);
+// Checks 1 and 2 alone (Sec-Fetch-Site, Origin), for routes without a token (JSON bodies).
+Status check_same_origin(const Request& request);
 
 std::string presession_csrf_token(std::string_view presession_secret);
 Status check_presession_csrf(const Request& request);

@@ -78,8 +78,23 @@ CREATE TABLE rights_mail (
 )
 )sql";
 
-const std::array<store::Migration, 1> kMigrations{{
+// Privacy-center sign-ins (sign_in.cc): a one-time code without a request. The row of a
+// verified sign-in lives as long as the session it opened.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE rights_signins (
+  signin_id TEXT NOT NULL PRIMARY KEY,
+  email_index {blob} NOT NULL,
+  email_sealed {blob} NOT NULL,
+  language TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  verified_at BIGINT,
+  expires_at BIGINT NOT NULL
+)
+)sql";
+
+const std::array<store::Migration, 2> kMigrations{{
     {1, "requests, transitions, codes, rate limits, subject sessions, maildir intake", kV1},
+    {2, "privacy-center sign-ins", kV2},
 }};
 
 }  // namespace

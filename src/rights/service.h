@@ -75,6 +75,14 @@ struct FulfilOptions {
   std::string note;                        // post-mortem: what was done (required); others: added
 };
 
+// Who a subject session speaks for (session_subject()): the verified address and, when the
+// vault knows it, the subject id; never taken from a URL.
+struct SessionSubject {
+  std::string email;       // normalised, verified by the code
+  std::string subject_id;  // "" when the vault holds nothing for the address
+  std::string language;    // of the sign-in or of the latest request ("fr" or "en")
+};
+
 struct Outcome {
   Request request;
   std::string answer;        // the text sent
@@ -126,6 +134,21 @@ class RightsService {
   // "identity_not_established"; `reasons` are sent to the requester.
   Result<Outcome> refuse(std::string_view request_id, std::string_view staff_id,
                          std::string_view ground, std::string_view reasons);
+
+  // Privacy-center sign-in (sign_in.cc; docs/RIGHTS.md "Sign-in"): a one-time code sent to the
+  // address without any request. start_sign_in() does the same work for every address (rate
+  // limits, a row, a code e-mailed; the vault is not consulted) and returns the sign-in id
+  // ("sgn_..."); verify_sign_in() checks the code (Verifier rules: 30 minutes, 5 attempts),
+  // finds the subject by the address and opens a subject session.
+  Result<std::string> start_sign_in(std::string_view email, std::string_view language,
+                                    std::string_view client);
+  Result<SubjectSession> verify_sign_in(std::string_view sign_in_id, std::string_view code);
+  // The address and subject of a live session's address index: from its verified sign-in, else
+  // from its verified requests. kUnauthenticated when neither is found.
+  Result<SessionSubject> session_subject(const crypto::BlindIndex& email_index);
+  // A request made from a signed-in session: the address is already verified, so it is created
+  // in progress (bound to the session's subject) and no code is sent. Subject requests only.
+  Result<Request> submit_in_session(const crypto::BlindIndex& email_index, NewRequest request);
 
   RequestQueue& queue() { return *d_.queue; }
   SubjectSessions& sessions() { return *d_.sessions; }

@@ -6,6 +6,7 @@
 //                      /console/staff, /console/audit (+ /verify)
 //   rights_pages.cc    /console/requests (the DPO's queue), /console/requests/{id} (+ actions)
 //   disclosure_pages.cc  /console/disclosures (register, record), /console/disclosures/{id}
+//   subject_pages.cc   /me/... the privacy center of a signed-in data subject
 #pragma once
 
 #include <memory>
@@ -23,6 +24,8 @@ Status add_console_routes(http::Router& router, std::shared_ptr<const WebContext
 Status add_console_pages(http::Router& router, std::shared_ptr<const WebContext> web);
 Status add_rights_pages(http::Router& router, std::shared_ptr<const WebContext> web);
 Status add_disclosure_pages(http::Router& router, std::shared_ptr<const WebContext> web);
+// subject_pages.cc: the signed-in subject's pages under /me (sign-in by e-mail code).
+Status add_subject_pages(http::Router& router, std::shared_ptr<const WebContext> web);
 
 // A route of the web pages: tag "web", an HTML reply described, `lang` query parameter.
 http::Route web_route(http::Method method, std::string path, std::string operation_id,

@@ -18,6 +18,10 @@ Status add_web_routes(http::Router& router, const http::ApiContext& context) {
   std::shared_ptr<const WebContext> shared = web;
   CHARTER_TRY_STATUS(add_asset_routes(router, *shared));
   CHARTER_TRY_STATUS(add_public_routes(router, shared));
+  if (context.rights && context.clock && context.vault && context.ledger && context.objections &&
+      context.restrictions) {
+    CHARTER_TRY_STATUS(add_subject_pages(router, shared));
+  }
   if (web->authenticator && context.clock) {
     CHARTER_TRY_STATUS(add_console_routes(router, shared));
     CHARTER_TRY_STATUS(add_console_pages(router, shared));
