@@ -36,6 +36,7 @@ Result<std::unique_ptr<Api>> build_api(const ApiContext& context) {
         context.outbox_backlog));
   }
   if (context.rights && context.clock) CHARTER_TRY_STATUS(add_rights_routes(api->router, context));
+  if (context.drp) CHARTER_TRY_STATUS(add_drp_routes(api->router, context));
   if (context.extra_routes) CHARTER_TRY_STATUS(context.extra_routes(api->router, context));
   api->router.set_around(context.around);
   api->http_metrics = std::make_unique<HttpMetrics>(api->router);

@@ -27,6 +27,7 @@
 #include "core/result.h"
 #include "crypto/sign.h"
 #include "directives/directives.h"
+#include "drp/service.h"
 #include "http/decision_metrics.h"
 #include "http/http_metrics.h"
 #include "http/metrics.h"
@@ -84,6 +85,8 @@ struct ApiContext {
   std::function<double()> outbox_backlog;
   // Data-subject requests (with `clock`): subject routes and the DPO's queue.
   rights::RightsService* rights = nullptr;
+  // Data Rights Protocol routes (drp_routes.cc).
+  drp::DrpService* drp = nullptr;
   // More routes added by a module above http (the web pages, src/web): called by build_api()
   // after the /v1 routes, before the metrics are attached.
   std::function<Status(Router&, const ApiContext&)> extra_routes;

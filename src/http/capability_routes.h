@@ -29,5 +29,7 @@ Status add_archive_routes(Router& router, const ApiContext& ctx);
 Status add_directives_routes(Router& router, const ApiContext& ctx);
 // rights_routes.cc: data-subject requests (subjects under /v1/rights, the DPO's queue).
 Status add_rights_routes(Router& router, const ApiContext& ctx);
+// drp_routes.cc: Data Rights Protocol (/v1/agent/{agent-id}, /v1/data-rights-request...).
+Status add_drp_routes(Router& router, const ApiContext& ctx);
 
 }  // namespace charter::http
