@@ -18,9 +18,9 @@ std::string actor_of(const std::string& agent_id) {
   return agent_id.empty() ? std::string("drp") : "drp:" + agent_id;
 }
 
-rights::Actor rights_actor(const Agent& a) {
-  return rights::Actor{rights::Actor::Kind::kSystem, actor_of(a.id)};
-}
+// Rights transitions are made by the component "drp" (the queue takes [a-z0-9_] names); the
+// agent is named by the "drp.exercise" / "drp.revoke" audit entries with the same request id.
+rights::Actor rights_actor() { return rights::Actor{rights::Actor::Kind::kSystem, "drp"}; }
 
 DrpReply error_reply(int status, std::string check, std::string message, bool fatal = false) {
   DrpReply r;
@@ -94,14 +94,18 @@ Result<std::string> DrpService::business_id() {
 }
 
 void DrpService::audit(const std::string& actor_id, std::string action, audit::Decision decision,
-                       std::string reason, const Call& call) {
+                       std::string reason, const Call& call, std::string_view request_id) {
   if (!d_.audit) return;
   audit::AuditEvent e;
   e.actor = {audit::ActorKind::kSystem, actor_id, ""};
   e.action = std::move(action);
   e.decision = decision;
   e.reason = std::move(reason);
-  if (call.http_request_id.size() <= 64) e.request_id = std::string(call.http_request_id);
+  if (!request_id.empty()) {
+    e.request_id = std::string(request_id);
+  } else if (call.http_request_id.size() <= 64) {
+    e.request_id = std::string(call.http_request_id);
+  }
   Status st = d_.audit({std::move(e)});
   (void)st;  // a refusal is answered even when the log cannot be written
 }
@@ -278,7 +282,7 @@ DrpReply DrpService::exercise(const Call& call) {
   if (*type == rights::RightType::kObjection) params["scope"] = "any_transfer";
   n.params_json = params.dump();
 
-  const rights::Actor by = rights_actor(agent);
+  const rights::Actor by = rights_actor();
   Result<rights::Request> made = make_error(Errc::kInternal, "unset");
   if (attested) {
     made = d_.queue->create(n, by, "drp_intake");
@@ -333,6 +337,7 @@ DrpReply DrpService::exercise(const Call& call) {
        link.regime, link.status_callback, sig_hash, us(link.created_at)});
   if (!ins) return failed(ins.error(), actor, call);
   if (Status st = tx->commit(); !st.ok()) return failed(st.error(), actor, call);
+  audit(actor, "drp.exercise", audit::Decision::kAllow, rights::to_string(*type), call, made->id);
   return DrpReply{200, status_object(*made, link, ""), false, ""};
 }
 
@@ -407,9 +412,10 @@ DrpReply DrpService::revoke(std::string_view request_id, const Call& call) {
                         ": it can no longer be revoked"},
                    actor, call);
   }
-  auto after = d_.queue->transition(request_id, rights::State::kRefused, rights_actor(a), "revoked",
+  auto after = d_.queue->transition(request_id, rights::State::kRefused, rights_actor(), "revoked",
                                     reason->value_or(""));
   if (!after) return failed(after.error(), actor, call);
+  audit(actor, "drp.revoke", audit::Decision::kAllow, "revoked", call, request_id);
   return status_reply(**l);
 }
 

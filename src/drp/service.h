@@ -18,8 +18,10 @@
 //
 // Every reply is DRP-shaped: 200 application/json, or an error {"code": "403", "message": ...,
 // "fatal": true?}; a failed pair-wise setup is 403 with no body (DRP 2.05.1). Refusals are audited
-// (action "drp.refused", the failed check as reason); rights transitions are audited by the
-// queue's hook with the actor {system, "drp:<agent-id>"}; issued tokens as "drp.token_issued".
+// (action "drp.refused", the failed check as reason; actor {system, "drp:<agent-id>"} once the
+// agent is known); a request made or revoked as "drp.exercise" / "drp.revoke" with the rights
+// request id, whose transitions the queue's hook audits (actor {system, "drp"}); issued tokens as
+// "drp.token_issued".
 //
 // Dependencies are borrowed and must outlive the service; `outbox` and `retention` may be null
 // (unverified addresses are then refused with 503). Thread safety: thread safe.
@@ -98,8 +100,9 @@ class DrpService {
   DrpReply status_reply(const DrpLink& link);
   // The agent of the call's bearer token, or the refusal.
   std::variant<Agent, Refusal> token_agent(const Call& call);
+  // `request_id`: the rights request concerned ("": the HTTP request id of the call).
   void audit(const std::string& actor_id, std::string action, audit::Decision decision,
-             std::string reason, const Call& call);
+             std::string reason, const Call& call, std::string_view request_id = {});
 
   DrpDeps d_;
   DrpOptions options_;

@@ -217,11 +217,19 @@ TEST_P(DrpTest, ExercisesMapOntoRightsInBothVersionsAndSpellings) {
       EXPECT_NE(req.params_json.find("any_transfer"), std::string::npos);
     }
   }
-  // The DPO's queue sees them all, audited with the agent as actor.
+  // The DPO's queue sees them all; each transition is audited (component drp) and each request
+  // is tied to its agent by a drp.exercise entry with the same request id.
   ASSERT_OK_AND_ASSIGN(auto all, queue_->list());
   EXPECT_EQ(all.size(), cases.size());
   ASSERT_FALSE(audited_.empty());
-  EXPECT_EQ(audited_.front().actor.id, "drp:AGENT_A");
+  EXPECT_EQ(audited_.front().actor.id, "drp");
+  std::size_t tied = 0;
+  for (const auto& e : events_) {
+    if (e.action != "drp.exercise") continue;
+    EXPECT_EQ(e.actor.id, "drp:AGENT_A");
+    for (const auto& r : all) tied += r.id == e.request_id;
+  }
+  EXPECT_EQ(tied, cases.size());
 }
 
 TEST_P(DrpTest, AnswersAlikeForKnownAndUnknownAddresses) {
@@ -264,21 +272,21 @@ TEST_P(DrpTest, StatusFollowsTheRightsRequest) {
   // Only the managing agent sees it; an unknown id looks the same.
   expect_refused(drp_->status(id, call(token_b_, "")), 403, "not_agents_request");
   expect_refused(drp_->status("dsr_unknown", call(token_b_, "")), 403, "not_agents_request");
-  ASSERT_OK(rights_->extend(id, testing::kDpo, "Many records to review"));
+  ASSERT_OK(rights_->extend(id, rights::testing::kDpo, "Many records to review"));
   DrpReply ext = drp_->status(id, call(token_a_, ""));
   EXPECT_EQ(ext.body["status"], "in_progress");
   EXPECT_TRUE(ext.body.contains("processing_details"));
   ASSERT_OK_AND_ASSIGN(auto req, queue_->get(id));
   EXPECT_EQ(ext.body["expected_by"], format_date(*req.extended_due));
-  ASSERT_OK(rights_->fulfil(id, testing::kDpo));
+  ASSERT_OK(rights_->fulfil(id, rights::testing::kDpo));
   EXPECT_EQ(drp_->status(id, call(token_a_, "")).body["status"], "fulfilled");
   // A fulfilled request cannot be revoked.
   expect_refused(drp_->revoke(id, call(token_a_, sign(key_a_, json{{"reason", "x"}}))), 409,
                  "final");
   // Refusals map to denied with the spec's reasons.
   DrpReply d = submit(claims("AGENT_A", "deletion"));
-  ASSERT_OK(rights_->refuse(d.body["request_id"].get<std::string>(), testing::kDpo, "excessive",
-                            "Third request this week"));
+  ASSERT_OK(rights_->refuse(d.body["request_id"].get<std::string>(), rights::testing::kDpo,
+                            "excessive", "Third request this week"));
   DrpReply ds = drp_->status(d.body["request_id"].get<std::string>(), call(token_a_, ""));
   EXPECT_EQ(ds.body["status"], "denied");
   EXPECT_EQ(ds.body["reason"], "too_many_requests");
