@@ -145,7 +145,9 @@ DrpReply DrpService::pair(std::string_view path_agent, const Call& call) {
   Checked c = checker_.check(Kind::kSetup, std::nullopt, path_agent, *business, call.body);
   if (c.refusal) {
     if (c.refusal->status >= 500) return error_reply(503, "unavailable", c.refusal->message);
-    const bool known = c.refusal->check != "unknown_agent";
+    // The path names a trusted agent once its key was found (checks after the lookup).
+    const std::string& check = c.refusal->check;
+    const bool known = check != "unknown_agent" && check != "not_base64" && check != "not_signed";
     DrpReply r = refused(*c.refusal, actor_of(known ? std::string(path_agent) : ""), call);
     // DRP 2.05.1: a failed validation is 403 with no response body.
     r.status = 403;

@@ -142,8 +142,9 @@ class Drp : public ::testing::TestWithParam<std::string> {
   }
 
   CliRun cli(const std::string& args) {
-    std::string store = GetParam() == "postgres" ? " --database '" + env_->pg->target() + "'"
-                                                 : " --data " + env_->server->dir() + "/data";
+    // The data folder holds the keys of the audit trail, also with --database.
+    std::string store = " --data " + env_->server->dir() + "/data";
+    if (GetParam() == "postgres") store += " --database '" + env_->pg->target() + "'";
     std::string cmd = std::string(CHARTER_BINARY) + " " + args + store + " --policy " +
                       default_policy() + " 2>&1";
     CliRun r;
