@@ -210,7 +210,9 @@ class Drp : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(r.body.is_object()) << r.raw.body;
     EXPECT_EQ(r.body["code"], std::to_string(status)) << "code is the status as a string";
     EXPECT_TRUE(r.body["message"].is_string());
-    if (fatal) EXPECT_EQ(r.body.value("fatal", false), true);
+    if (fatal) {
+      EXPECT_EQ(r.body.value("fatal", false), true);
+    }
   }
 
   Env* env_ = nullptr;
