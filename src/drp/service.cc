@@ -124,6 +124,18 @@ DrpReply DrpService::failed(const Error& e, const std::string& actor_id, const C
                      status == 500 ? std::string("internal error") : e.message);
 }
 
+std::string DrpService::refusal_actor(const Refusal& r, const Call& call) {
+  // The agent is known once its token is: its id goes in the refusal's audit entry.
+  if (r.check == "no_token" || r.check == "unknown_token" || r.check == "not_base64" ||
+      r.check == "not_signed") {
+    return "drp";
+  }
+  if (auto t = bearer_token(call.authorization)) {
+    if (auto a = d_.agents->agent_of_token(*t); a && *a) return actor_of((*a)->id);
+  }
+  return "drp";
+}
+
 std::variant<Agent, Refusal> DrpService::token_agent(const Call& call) {
   auto bearer = bearer_token(call.authorization);
   if (!bearer) {
@@ -184,16 +196,7 @@ DrpReply DrpService::exercise(const Call& call) {
       checker_.check(Kind::kExercise, bearer_token(call.authorization), "", *business, call.body);
   if (c.refusal) {
     if (c.refusal->status >= 500) return error_reply(503, "unavailable", c.refusal->message);
-    const bool known = c.refusal->check != "no_token" && c.refusal->check != "unknown_token" &&
-                       c.refusal->check != "not_base64" && c.refusal->check != "not_signed";
-    // The agent is known once the token is: its id is in the refusal's audit entry.
-    std::string actor = "drp";
-    if (known) {
-      if (auto t = bearer_token(call.authorization)) {
-        if (auto a = d_.agents->agent_of_token(*t); a && *a) actor = actor_of((*a)->id);
-      }
-    }
-    return refused(*c.refusal, actor, call);
+    return refused(*c.refusal, refusal_actor(*c.refusal, call), call);
   }
   const Agent& agent = c.ok.agent;
   const json& claims = c.ok.claims;
@@ -391,7 +394,7 @@ DrpReply DrpService::revoke(std::string_view request_id, const Call& call) {
       checker_.check(Kind::kRevoke, bearer_token(call.authorization), "", *business, call.body);
   if (c.refusal) {
     if (c.refusal->status >= 500) return error_reply(503, "unavailable", c.refusal->message);
-    return refused(*c.refusal, "drp", call);
+    return refused(*c.refusal, refusal_actor(*c.refusal, call), call);
   }
   const Agent& a = c.ok.agent;
   const std::string actor = actor_of(a.id);

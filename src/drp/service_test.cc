@@ -309,6 +309,8 @@ TEST_P(DrpTest, RevokeAndReplay) {
                  "not_agents_request");
   expect_refused(drp_->revoke(id, call(token_a_, sign(key_b_, json{{"reason", "no"}}))), 403,
                  "bad_signature");
+  EXPECT_EQ(events_.back().action, "drp.refused");
+  EXPECT_EQ(events_.back().actor.id, "drp:AGENT_A");  // known by its token
   DrpReply rev =
       drp_->revoke(id, call(token_a_, sign(key_a_, json{{"reason", "I changed my mind"}})));
   ASSERT_EQ(rev.status, 200) << rev.body.dump();
