@@ -64,6 +64,18 @@ Result<DrpLink> read_link(const store::Row& row) {
   return l;
 }
 
+std::string refusal_actor(AgentRegistry& agents, const Refusal& r, const Call& call) {
+  // The agent is known once its token is: its id goes in the refusal's audit entry.
+  if (r.check == "no_token" || r.check == "unknown_token" || r.check == "not_base64" ||
+      r.check == "not_signed") {
+    return "drp";
+  }
+  if (auto t = bearer_token(call.authorization)) {
+    if (auto a = agents.agent_of_token(*t); a && *a) return actor_of((*a)->id);
+  }
+  return "drp";
+}
+
 constexpr std::string_view kLinkColumns =
     "request_id, agent_id, agent_request_id, drp_version, exercise, regime, status_callback, "
     "created_at";
@@ -122,18 +134,6 @@ DrpReply DrpService::failed(const Error& e, const std::string& actor_id, const C
   // Store and outbox messages name tables or limits, never personal data.
   return error_reply(status, std::move(check),
                      status == 500 ? std::string("internal error") : e.message);
-}
-
-std::string DrpService::refusal_actor(const Refusal& r, const Call& call) {
-  // The agent is known once its token is: its id goes in the refusal's audit entry.
-  if (r.check == "no_token" || r.check == "unknown_token" || r.check == "not_base64" ||
-      r.check == "not_signed") {
-    return "drp";
-  }
-  if (auto t = bearer_token(call.authorization)) {
-    if (auto a = d_.agents->agent_of_token(*t); a && *a) return actor_of((*a)->id);
-  }
-  return "drp";
 }
 
 std::variant<Agent, Refusal> DrpService::token_agent(const Call& call) {
@@ -196,7 +196,7 @@ DrpReply DrpService::exercise(const Call& call) {
       checker_.check(Kind::kExercise, bearer_token(call.authorization), "", *business, call.body);
   if (c.refusal) {
     if (c.refusal->status >= 500) return error_reply(503, "unavailable", c.refusal->message);
-    return refused(*c.refusal, refusal_actor(*c.refusal, call), call);
+    return refused(*c.refusal, refusal_actor(*d_.agents, *c.refusal, call), call);
   }
   const Agent& agent = c.ok.agent;
   const json& claims = c.ok.claims;
@@ -394,7 +394,7 @@ DrpReply DrpService::revoke(std::string_view request_id, const Call& call) {
       checker_.check(Kind::kRevoke, bearer_token(call.authorization), "", *business, call.body);
   if (c.refusal) {
     if (c.refusal->status >= 500) return error_reply(503, "unavailable", c.refusal->message);
-    return refused(*c.refusal, refusal_actor(*c.refusal, call), call);
+    return refused(*c.refusal, refusal_actor(*d_.agents, *c.refusal, call), call);
   }
   const Agent& a = c.ok.agent;
   const std::string actor = actor_of(a.id);

@@ -98,8 +98,6 @@ class DrpService {
   DrpReply refused(const Refusal& r, const std::string& actor_id, const Call& call);
   DrpReply failed(const Error& e, const std::string& actor_id, const Call& call);
   DrpReply status_reply(const DrpLink& link);
-  // The audit actor of a refused bearer call: "drp:<agent-id>" once the token is known.
-  std::string refusal_actor(const Refusal& r, const Call& call);
   // The agent of the call's bearer token, or the refusal.
   std::variant<Agent, Refusal> token_agent(const Call& call);
   // `request_id`: the rights request concerned ("": the HTTP request id of the call).
