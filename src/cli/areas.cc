@@ -11,6 +11,7 @@ void register_areas(CLI::App& app, Action& action) {
   register_subject_commands(app, action);
   register_consent_commands(app, action);
   register_staff_commands(app, action);
+  register_drp_commands(app, action);
   register_sweep_commands(app, action);
   register_serve_command(app, action);
   register_backup_commands(app, action);

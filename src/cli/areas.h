@@ -36,5 +36,7 @@ CLI::App* register_consent_commands(CLI::App& app, Action& action);
 void register_backup_commands(CLI::App& app, Action& action);
 // `charter staff ...` (staff_cmd.cc).
 CLI::App* register_staff_commands(CLI::App& app, Action& action);
+// `charter drp ...` (drp_cmd.cc).
+CLI::App* register_drp_commands(CLI::App& app, Action& action);
 
 }  // namespace charter::cli

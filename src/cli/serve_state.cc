@@ -226,6 +226,7 @@ void ServeState::wire(http::ApiContext& c, const Clock& clock) const {
   }
   c.rights = rights.get();
   c.disclosures = disclosures.get();
+  c.drp = drp.get();
   c.around = [](http::Request& req, const http::Handler& handler) -> Result<http::Response> {
     if (!req.principal) return handler(req);
     trail::Trail::ActorScope scope(audit_actor(*req.principal), req.id);
@@ -384,6 +385,22 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   rd.outbox = s->outbox.get();
   rd.archive = s->archiver.get();
   s->rights = std::make_unique<rights::RightsService>(rd);
+  // Data Rights Protocol (docs/DRP.md): trusted agents and their requests into the rights queue.
+  CHARTER_TRY(s->drp_agents, drp::AgentRegistry::open(db, clock, random));
+  drp::DrpDeps dd;
+  dd.agents = s->drp_agents.get();
+  dd.queue = s->rights_queue.get();
+  dd.verifier = s->rights_verifier.get();
+  dd.vault = s->vault.get();
+  dd.outbox = s->outbox.get();
+  dd.retention = s->retention.get();
+  trail::Trail* drp_trail = s->trail.get();
+  dd.audit = [drp_trail](std::vector<audit::AuditEvent> events) {
+    return drp_trail->append_all(std::move(events));
+  };
+  drp::DrpOptions dopt;
+  dopt.default_business_id = drp::default_business_id(*policy);
+  s->drp = std::make_unique<drp::DrpService>(std::move(dd), dopt, clock);
 
   CHARTER_TRY(auto dpo, first_dpo(*s->staff, *s->sessions, *policy, random));
   if (!dpo.empty()) s->notices.push_back(std::move(dpo));

@@ -45,6 +45,8 @@
 #include "crypto/key_ring.h"
 #include "directives/directives.h"
 #include "disclosure/register.h"
+#include "drp/agents.h"
+#include "drp/service.h"
 #include "http/api.h"
 #include "http/charter_authenticator.h"
 #include "http/db_idempotency.h"
@@ -122,6 +124,8 @@ struct ServeState {
   std::unique_ptr<rights::Verifier> rights_verifier;
   std::unique_ptr<rights::SubjectSessions> subject_sessions;
   std::unique_ptr<rights::RightsService> rights;
+  std::unique_ptr<drp::AgentRegistry> drp_agents;  // Data Rights Protocol (docs/DRP.md)
+  std::unique_ptr<drp::DrpService> drp;
   std::unique_ptr<http::DbIdempotencyStore> idempotency;  // shared by the servers on one database
   // PostgreSQL: announces this server's changes to the others and follows theirs (index_feed.h).
   std::unique_ptr<IndexFeed> feed;

@@ -56,6 +56,31 @@ Result<Bytes> from_base64url(std::string_view text) {
   return out;
 }
 
+std::string to_base64(ByteView bytes) {
+  ensure_sodium();
+  constexpr int kVariant = sodium_base64_VARIANT_ORIGINAL;
+  std::string out(sodium_base64_encoded_len(bytes.size(), kVariant), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), kVariant);
+  out.resize(out.size() - 1);  // the encoded length counts the terminating NUL
+  return out;
+}
+
+Result<Bytes> from_base64(std::string_view text) {
+  ensure_sodium();
+  const int variant = text.size() % 4 == 0 ? sodium_base64_VARIANT_ORIGINAL
+                                           : sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
+  Bytes out(text.size() * 3 / 4 + 1);
+  std::size_t written = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written, &end,
+                        variant) != 0 ||
+      end != text.data() + text.size()) {
+    return make_error(Errc::kInvalidArgument, "base64: invalid encoding");
+  }
+  out.resize(written);
+  return out;
+}
+
 std::string to_base32(ByteView bytes) {
   static constexpr std::string_view kAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";
   std::string out;

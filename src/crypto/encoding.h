@@ -25,6 +25,11 @@ bool decode_hex_exact(std::string_view hex, std::span<std::uint8_t> out);
 std::string to_base64url(ByteView bytes);
 Result<Bytes> from_base64url(std::string_view text);
 
+// RFC 4648 section 4 (standard alphabet, "+/"), with padding. The decoder also accepts the text
+// without padding (both forms are in use, e.g. Data Rights Protocol keys and bodies).
+std::string to_base64(ByteView bytes);
+Result<Bytes> from_base64(std::string_view text);
+
 // Crockford base32, lower case, no padding (the alphabet of core/id.h): 5 bits per character.
 std::string to_base32(ByteView bytes);
 

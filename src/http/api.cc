@@ -43,6 +43,7 @@ Result<std::unique_ptr<Api>> build_api(const ApiContext& context) {
       context.restrictions) {
     CHARTER_TRY_STATUS(add_subject_self_routes(api->router, context));
   }
+  if (context.drp) CHARTER_TRY_STATUS(add_drp_routes(api->router, context));
   if (context.extra_routes) CHARTER_TRY_STATUS(context.extra_routes(api->router, context));
   api->router.set_around(context.around);
   api->http_metrics = std::make_unique<HttpMetrics>(api->router);

@@ -28,6 +28,7 @@
 #include "crypto/sign.h"
 #include "directives/directives.h"
 #include "disclosure/register.h"
+#include "drp/service.h"
 #include "http/decision_metrics.h"
 #include "http/http_metrics.h"
 #include "http/metrics.h"
@@ -87,6 +88,8 @@ struct ApiContext {
   rights::RightsService* rights = nullptr;
   // The disclosure register (with `clock`): /v1/disclosures (disclosure_routes.cc).
   disclosure::DisclosureRegister* disclosures = nullptr;
+  // Data Rights Protocol routes (drp_routes.cc).
+  drp::DrpService* drp = nullptr;
   // More routes added by a module above http (the web pages, src/web): called by build_api()
   // after the /v1 routes, before the metrics are attached.
   std::function<Status(Router&, const ApiContext&)> extra_routes;

@@ -33,5 +33,7 @@ Status add_rights_routes(Router& router, const ApiContext& ctx);
 Status add_disclosure_routes(Router& router, const ApiContext& ctx);
 // subject_self_routes.cc: privacy-center sign-in and the subject's own /v1/rights/me/... routes.
 Status add_subject_self_routes(Router& router, const ApiContext& ctx);
+// drp_routes.cc: Data Rights Protocol (/v1/agent/{agent-id}, /v1/data-rights-request...).
+Status add_drp_routes(Router& router, const ApiContext& ctx);
 
 }  // namespace charter::http

@@ -2,7 +2,9 @@
 // <data>/notify.yaml whose receiver fails (503); a consent withdrawal and an erasure queue signed
 // webhooks; once each has been tried, the server is killed with SIGKILL while the outbox is not
 // empty; the receiver recovers; a new server on the same data delivers every message, with the
-// delivery id of the first tries (the receiver's deduplication key) and the same body.
+// delivery id of the first tries (the receiver's deduplication key) and the same body. SQLite,
+// and PostgreSQL when CHARTER_TEST_PG_URL is set (the outbox then lives in the database; the data
+// folder still holds the keys and notify.yaml).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include "e2e/api_client.h"
 #include "e2e/server_process.h"
 #include "notify/test_servers.h"
+#include "store/testing.h"
 
 namespace charter::testing {
 namespace {
@@ -27,7 +30,23 @@ Caller first_dpo(ServerProcess& server) {
   return first_dpo_login(server.port(), email, password);
 }
 
-TEST(OutboxKill, EveryWebhookIsDeliveredAfterASigkillWithItsDeliveryId) {
+class OutboxKill : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(OutboxKill, EveryWebhookIsDeliveredAfterASigkillWithItsDeliveryId) {
+  std::unique_ptr<store::TestStore> pg;  // outlives both servers
+  std::vector<std::string> database;
+  if (GetParam() == "postgres") {
+    if (!store::test_pg_url()) GTEST_SKIP() << "CHARTER_TEST_PG_URL is not set";
+    auto made = store::TestStore::make(store::Backend::kPostgres);
+    ASSERT_TRUE(made.ok()) << made.error().to_string();
+    pg = std::move(made).value();
+    database = {"--database", pg->target()};
+  }
+  auto args = [&database](const std::string& data) {
+    std::vector<std::string> a = {"--data", data};
+    a.insert(a.end(), database.begin(), database.end());
+    return a;
+  };
   notify::testing::HttpReceiver receiver({503});
   const std::string data = make_temp_dir() + "/data";
   std::filesystem::create_directories(data);
@@ -39,7 +58,7 @@ TEST(OutboxKill, EveryWebhookIsDeliveredAfterASigkillWithItsDeliveryId) {
   std::set<std::string> ids;
   std::map<std::string, std::string> bodies;
   {
-    ServerProcess server({"--data", data});
+    ServerProcess server(args(data));
     ASSERT_TRUE(server.started()) << server.log();
     Caller dpo = first_dpo(server);
     ASSERT_FALSE(dpo.cookie.empty());
@@ -82,7 +101,7 @@ TEST(OutboxKill, EveryWebhookIsDeliveredAfterASigkillWithItsDeliveryId) {
   }
   receiver.set_script({200});
   const std::size_t before = receiver.hits().size();
-  ServerProcess again({"--data", data});
+  ServerProcess again(args(data));
   ASSERT_TRUE(again.started()) << again.log();
   // Retries are due 15 to 30 s after the refused try.
   std::set<std::string> delivered;
@@ -106,6 +125,9 @@ TEST(OutboxKill, EveryWebhookIsDeliveredAfterASigkillWithItsDeliveryId) {
   std::error_code ec;
   std::filesystem::remove_all(std::filesystem::path(data).parent_path(), ec);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, OutboxKill, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace charter::testing
