@@ -10,11 +10,13 @@
 # cap the figures. Needs wrk (Debian package) and a release build:
 #   nice ./scripts/build.sh release charter
 #   bench/http_p123.sh [seconds per wrk run, default 10] [runs, default 3]
+# CHARTER_BIN=path runs another binary (a baseline); P3=0 skips P3 (a binary without the
+# streamed form).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 runs=${2:-3}
-bin=./build/release/charter
+bin=${CHARTER_BIN:-./build/release/charter}
 tmp=$(mktemp -d /tmp/charter-p123.XXXXXX)
 pid=""
 cleanup() {
@@ -25,7 +27,7 @@ trap cleanup EXIT
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 echo "machine: nproc=$(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-"$bin" serve --policy policies/oxemis.yaml --data "$tmp/data" --listen 127.0.0.1:0 \
+"$bin" serve ${CHARTER_SERVE_ARGS:-} --policy policies/oxemis.yaml --data "$tmp/data" --listen 127.0.0.1:0 \
   --log-level warn --rate-credential 10000000 --rate-anonymous 10000000 >"$tmp/out" 2>"$tmp/log" &
 pid=$!
 for _ in $(seq 400); do grep -q "First DPO" "$tmp/out" 2>/dev/null && break; sleep 0.05; done
@@ -80,6 +82,8 @@ for run in $(seq "$runs"); do
   wrk_run "healthz" "$base/healthz"
   wrk_run "P2 decision" -s bench/wrk/decide.lua "$base"
   wrk_run "healthz" "$base/healthz"
-  p3_run "P3 1M e-mail addresses" "$tmp/emails"
-  p3_run "P3 1M subject ids" "$tmp/ids"
+  if [ "${P3:-1}" = 1 ]; then
+    p3_run "P3 1M e-mail addresses" "$tmp/emails"
+    p3_run "P3 1M subject ids" "$tmp/ids"
+  fi
 done

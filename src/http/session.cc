@@ -282,7 +282,7 @@ asio::awaitable<StreamEnd> serve_stream(Connection<Stream>& c, Shared& s, Reques
     std::chrono::steady_clock::time_point started;
     ~Done() {
       b.close();
-      s.pipeline.finish(req, head, started, kTls);
+      s.pipeline.finish(req, head, started, std::is_same_v<Stream, TlsStream>);
     }
   } done{*stream, s, req, head, started};
 

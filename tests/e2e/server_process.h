@@ -80,7 +80,6 @@ class ServerProcess {
 
   bool started() const { return port_ != 0; }
   std::uint16_t port() const { return port_; }
-  pid_t pid() const { return pid_; }  // for /proc/<pid> (memory checks)
   const std::string& banner() const { return banner_; }
   const std::string& dir() const { return dir_; }
 
