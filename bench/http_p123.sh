@@ -10,8 +10,8 @@
 # cap the figures. Needs wrk (Debian package) and a release build:
 #   nice ./scripts/build.sh release charter
 #   bench/http_p123.sh [seconds per wrk run, default 10] [runs, default 3]
-# CHARTER_BIN=path runs another binary (a baseline); P3=0 skips P3 (a binary without the
-# streamed form).
+# CHARTER_BIN=path runs another binary (a baseline); P1=0 / P3=0 skip P1 / P3 (P3: a binary
+# without the streamed form); CHARTER_SERVE_ARGS adds serve options (e.g. "--workers 64").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -78,8 +78,10 @@ p3_run() {  # label, file
 for run in $(seq "$runs"); do
   echo "== run $run"
   wrk_run "healthz" "$base/healthz"
-  wrk_run "P1 create subject" -s bench/wrk/create_subject.lua "$base"
-  wrk_run "healthz" "$base/healthz"
+  if [ "${P1:-1}" = 1 ]; then
+    wrk_run "P1 create subject" -s bench/wrk/create_subject.lua "$base"
+    wrk_run "healthz" "$base/healthz"
+  fi
   wrk_run "P2 decision" -s bench/wrk/decide.lua "$base"
   wrk_run "healthz" "$base/healthz"
   if [ "${P3:-1}" = 1 ]; then
