@@ -1,6 +1,7 @@
 #include "access/bulk.h"
 
 #include <algorithm>
+#include <cstring>
 #include <thread>
 
 #include "core/id.h"
@@ -133,6 +134,15 @@ Status BulkDecider::decide(std::span<const std::string_view> lines, std::vector<
     out[i].allowed = std::string_view(out[i].reason) == reason::kAllowed;
     ++summary_.asked;
     if (out[i].allowed) ++summary_.allowed;
+    const char* r = out[i].reason;
+    auto it = std::find_if(tally_.begin(), tally_.end(), [r](const ReasonCount& t) {
+      return t.reason == r || std::strcmp(t.reason, r) == 0;
+    });
+    if (it == tally_.end()) {
+      tally_.push_back({r, 1});
+    } else {
+      ++it->count;
+    }
   }
   return ok_status();
 }

@@ -45,6 +45,12 @@ struct BulkSummary {
   std::uint64_t allowed = 0;
 };
 
+// How many answered lines had a reason code (BulkDecider::tally()).
+struct ReasonCount {
+  const char* reason = nullptr;  // a reason:: code
+  std::uint64_t count = 0;
+};
+
 struct BulkOptions {
   std::size_t chunk_lines = 8192;  // lines answered per index lookup
   int threads = 1;                 // threads computing blind indexes within a chunk
@@ -71,6 +77,8 @@ class BulkDecider {
   Result<BulkSummary> record();
 
   const BulkSummary& summary() const { return summary_; }
+  // Lines answered so far, by reason code ("allowed" included), in order of first appearance.
+  const std::vector<ReasonCount>& tally() const { return tally_; }
 
  private:
   Status answer_pending(std::string& out);
@@ -83,6 +91,7 @@ class BulkDecider {
   std::string request_id_;
   BulkOptions options_;
   BulkSummary summary_;
+  std::vector<ReasonCount> tally_;
   std::string partial_;    // an incomplete line carried between feed() calls
   bool overlong_ = false;  // the carried line is over kMaxLineBytes (its rest is skipped)
   std::vector<std::string> pending_;  // complete lines waiting for a chunk

@@ -2,7 +2,8 @@
 // running or ended contracts, former customers, consents given, withdrawn or expiring,
 // objections with and without the DPO's grounds, restrictions, deceased and erased subjects,
 // transactions), every purpose, several actors, at instants an injected clock moves across
-// eleven years. On both backends.
+// eleven years; and single decisions read from the index agree with those read from the store.
+// On both backends.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -121,6 +122,11 @@ TEST_P(AgreementTest, BulkAndSingleDecisionsAgree) {
   for (const auto& p : policy_->purposes) purposes.push_back(p.id);
   purposes.push_back("no_such_purpose");
 
+  // Single decisions served from the index (AccessService::use_index) give the whole decision
+  // the store gives: reasons, sentence, valid_until.
+  AccessService indexed(*source_, log_, clock_);
+  indexed.use_index(index_.get());
+
   std::size_t compared = 0, allowed = 0;
   std::map<std::string, int> seen;
   for (int days : {0, 200, 400, 1000, 365 * 3 + 200, 365 * 6, 365 * 11}) {
@@ -153,6 +159,12 @@ TEST_P(AgreementTest, BulkAndSingleDecisionsAgree) {
           ASSERT_EQ(by_id[i].reason, single.reasons[0])
               << "subject " << i << " purpose " << purpose << " actor " << a << " day " << days;
           ASSERT_EQ(by_id[i].allowed, single.allowed);
+          ASSERT_OK_AND_ASSIGN(auto from_index, indexed.decide(actor, m.id, request));
+          ASSERT_EQ(from_index.reasons, single.reasons)
+              << "subject " << i << " purpose " << purpose << " actor " << a << " day " << days;
+          ASSERT_EQ(from_index.sentence, single.sentence);
+          ASSERT_EQ(from_index.valid_until, single.valid_until)
+              << "subject " << i << " purpose " << purpose << " actor " << a << " day " << days;
           if (!m.email.empty()) {
             std::string expect = m.erased && !is_request_reason(single.reasons[0])
                                      ? reason::kUnknownSubject

@@ -470,6 +470,51 @@ Status DecisionIndex::reload(std::span<const std::string> subject_ids) {
   return ok_status();
 }
 
+Result<std::optional<SubjectFacts>> DecisionIndex::facts(std::string_view subject_id) {
+  if (!loaded_.load()) return make_error(Errc::kUnavailable, "the decision index is loading");
+  auto key = subject_key(subject_id);
+  if (!key) return std::optional<SubjectFacts>();
+  Impl& m = *impl_;
+  for (int attempt = 0;; ++attempt) {
+    {
+      std::shared_lock lock(m.mu);
+      std::uint32_t s = m.by_id.find(*key, m.id_of());
+      if (s == kEmpty) return std::optional<SubjectFacts>();
+      if (!m.stale(s) || attempt > 0) {
+        const std::uint8_t* r = m.row(s);
+        auto time = [](std::int64_t us) -> std::optional<Timestamp> {
+          if (us == kUnset) return std::nullopt;
+          return from_unix_micros(us);
+        };
+        SubjectFacts f;
+        f.id = std::string(subject_id);
+        f.vault_status = static_cast<vault::SubjectStatus>(r[32] & 3);
+        f.relationship = static_cast<vault::Relationship>((r[32] >> 2) & 3);
+        f.restricted = (r[32] & 0x10) != 0;
+        f.collected_at = time(Impl::get64(r));
+        f.last_contact_at = time(Impl::get64(r + 8));
+        f.contract_end = time(Impl::get64(r + 16));
+        f.transaction_date = time(Impl::get64(r + 24));
+        for (const auto& [purpose, col] : m.consent_cols) {
+          ConsentState c;
+          c.status = static_cast<ConsentStatus>(r[m.off_cstatus + col]);
+          c.at = time(Impl::get64(r + m.off_ctimes + 16 * col));
+          c.expires_at = time(Impl::get64(r + m.off_ctimes + 16 * col + 8));
+          f.consents.emplace(purpose, c);
+        }
+        for (const auto& [purpose, col] : m.objection_cols) {
+          int bits = (r[m.off_obj + col / 4] >> ((col % 4) * 2)) & 3;
+          f.objections.emplace(purpose, ObjectionState{(bits & 1) != 0, (bits & 2) != 0});
+        }
+        return std::optional<SubjectFacts>(std::move(f));
+      }
+    }
+    // Stale: a consent change is not reflected yet; reload it, then read the row once more.
+    const std::string id(subject_id);
+    CHARTER_TRY_STATUS(reload(std::span<const std::string>(&id, 1)));
+  }
+}
+
 void DecisionIndex::reserve(std::size_t n) {
   std::unique_lock lock(impl_->mu);
   impl_->rows.reserve(n * impl_->stride);

@@ -92,6 +92,12 @@ class DecisionIndex {
   Status lookup(KeyKind kind, std::span<const Key> keys, const BulkPlan& plan, Timestamp now,
                 std::span<const char*> reasons);
 
+  // The facts of one subject as the index holds them, reloaded from the store first when a
+  // change marked it stale: what FactSource::load() returns for it, except `email` (the
+  // single decision reads facts from here when the index is current, service.h). nullopt when
+  // the index has no such subject. Errors: kUnavailable before load(); a reload's store error.
+  Result<std::optional<SubjectFacts>> facts(std::string_view subject_id);
+
   // Reserves room for `n` subjects (before many put() calls).
   void reserve(std::size_t n);
   // Puts facts the caller already holds (benchmarks, tests; the id must be a generated subject

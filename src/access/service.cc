@@ -14,6 +14,15 @@ bool is_request_reason(std::string_view code) {
          code == reason::kCategoryNotInPurpose;
 }
 
+Result<SubjectFacts> AccessService::load_facts(std::string_view subject_id) {
+  if (index_ && index_->loaded()) {
+    CHARTER_TRY(auto held, index_->facts(subject_id));
+    if (held) return std::move(*held);
+    // Not in the index (an id of another shape, a subject whose load failed): the store says.
+  }
+  return source_.load(subject_id);
+}
+
 Result<Decision> AccessService::decide(const staff::Identity& who, std::string_view subject_id,
                                        const AccessRequest& request, std::string_view request_id) {
   return decide(actor_from(who), subject_id, request, request_id);
@@ -39,7 +48,7 @@ Result<Decision> AccessService::decide(const Actor& actor, std::string_view subj
     return d;
   }
   // 2. The subject.
-  auto facts = source_.load(subject_id);
+  auto facts = load_facts(subject_id);
   if (!facts.ok()) {
     if (facts.error().code != Errc::kNotFound) return facts.error();
     Decision d;

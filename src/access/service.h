@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "access/decision.h"
+#include "access/decision_index.h"
 #include "access/decision_log.h"
 #include "access/subject_facts.h"
 #include "staff/types.h"
@@ -37,10 +38,21 @@ class AccessService {
 
   const policy::Policy& policy() const { return source_.vault().policy(); }
 
+  // Reads the subject's facts from `index` (DecisionIndex::facts: no store query) instead of the
+  // store, when the index is loaded and holds the subject; else from the store as above. Only
+  // for an index that is current: one that sees every committed change before it is
+  // acknowledged (its observers are on this process's vault and ledger, and no other process
+  // writes the store: SQLite). With several servers on one PostgreSQL the index follows the
+  // others with a delay (cli/index_feed.h): do not set it there. Set before serving; null: off.
+  void use_index(DecisionIndex* index) { index_ = index; }
+
  private:
+  Result<SubjectFacts> load_facts(std::string_view subject_id);
+
   FactSource& source_;
   DecisionLog& log_;
   const Clock& clock_;
+  DecisionIndex* index_ = nullptr;
 };
 
 // True for the reason codes decided by the actor, purpose and categories alone.

@@ -351,6 +351,9 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   CHARTER_TRY(s->index_stats, s->index->load(*s->facts));
   if (s->feed) s->feed->start(*s->index);
   s->access = std::make_unique<access::AccessService>(*s->facts, *s->trail, clock);
+  // Single decisions from the index when it is current: one server per store (SQLite). With
+  // the feed (PostgreSQL, maybe several servers) they read the store, current at once.
+  if (!s->feed) s->access->use_index(s->index.get());
   s->prover = std::make_unique<audit::Prover>(s->trail->log());
   s->authenticator =
       std::make_unique<http::CharterAuthenticator>(*s->staff, *s->services, *s->sessions);

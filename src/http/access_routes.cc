@@ -49,6 +49,36 @@ std::string_view first_reason(const access::Decision& d) {
   return d.reasons.empty() ? std::string_view() : std::string_view(d.reasons[0]);
 }
 
+// The streamed text form of POST /v1/decisions/bulk: access::BulkDecider over the body's
+// bytes; each line's decision counted in the metrics when the exchange ends.
+class BulkStream final : public BodyStream {
+ public:
+  BulkStream(access::DecisionIndex& index, access::DecisionLog& log, const Clock& clock,
+             access::Actor actor, std::string purpose, std::string request_id,
+             DecisionMetrics& metrics)
+      : decider_(index, log, clock, std::move(actor), {std::move(purpose), {}},
+                 std::move(request_id)),
+        metrics_(metrics) {}
+
+  Status feed(std::string_view bytes, std::string& out) override {
+    return decider_.feed(bytes, out);
+  }
+  Status finish(std::string& out) override {
+    CHARTER_TRY(auto summary, decider_.finish(out));
+    (void)summary;
+    return ok_status();
+  }
+  void close() override {
+    for (const auto& t : decider_.tally()) {
+      metrics_.count(std::string_view(t.reason) == access::reason::kAllowed, t.reason, t.count);
+    }
+  }
+
+ private:
+  access::BulkDecider decider_;
+  DecisionMetrics& metrics_;
+};
+
 Result<std::vector<std::string>> categories_of(const json& body) {
   if (!body.contains("categories")) return std::vector<std::string>{};
   return string_array(body, "categories", 64, 64);
@@ -172,10 +202,50 @@ Status add_access_routes(Router& router, const ApiContext& ctx, DecisionMetrics&
             return json_response(
                 200, {{"answers", out}, {"asked", answers.size()}, {"allowed", allowed}});
           });
+    r.params.push_back({std::string(kPurposeParam),
+                        ParamIn::kQuery,
+                        "The purpose (policy purpose id); required by the text/plain form, "
+                        "ignored by the JSON form (which names it in the body)",
+                        {{"type", "string"}},
+                        false});
+    r.replies.push_back(
+        {200,
+         "",
+         "text/tab-separated-values",
+         {{"type", "string"},
+          {"description",
+           "Text form: one line per non-blank input line, in order: "
+           "`<line>\t<allowed|denied>\t<reason>` (`#<n>` instead of an invalid line), then "
+           "`#end\tasked=<n>\tallowed=<m>`; or `#error\t<slug>\t<message>` if the stream "
+           "fails. Act on the answers only when the last line is `#end`."}}});
+    StreamForm form;
+    form.media_types = {"text/plain"};
+    form.response_type = "text/tab-separated-values; charset=utf-8";
+    form.description =
+        "Text form (Content-Type: text/plain, `purpose` in the query): one subject id or e-mail "
+        "address per line (LF or CRLF), any number of lines, read and answered as it arrives "
+        "(chunked answer); lines over 512 bytes are answered `#<n>\tdenied\tinvalid_input`";
+    form.response_description = "Chunked text/tab-separated-values, one answer line per line";
+    const policy::Policy& policy = *ctx.policy;
+    form.open = [&index, &log, &clock, &policy, staff,
+                 &metrics](Request& req) -> Result<std::unique_ptr<BodyStream>> {
+      if (!req.principal) return make_error(Errc::kUnauthenticated, "no credential");
+      CHARTER_TRY_STATUS(allow(*req.principal, rules::kDecide));
+      CHARTER_TRY(const policy::Purpose* purpose, required_purpose(req, policy));
+      if (!index.loaded()) return make_error(Errc::kUnavailable, "the decision index is loading");
+      CHARTER_TRY(access::Actor actor, actor_of(*req.principal, staff));
+      return std::unique_ptr<BodyStream>(std::make_unique<BulkStream>(
+          index, log, clock, std::move(actor), purpose->id, req.id, metrics));
+    };
+    r.stream = std::move(form);
     r.description =
-        "Answers come from the in-memory decision index, in the order of `items`; blank items "
-        "are skipped. One audit entry records the request (purpose, counts). At most 100,000 "
-        "items per request. " +
+        "Answers come from the in-memory decision index, in order; blank items are skipped. One "
+        "audit entry records the request (purpose, counts). JSON form: at most 100,000 items "
+        "per request, within the body size limit. Text form (`Content-Type: text/plain`, "
+        "`?purpose=`): streamed both ways, any number of lines, no body size limit (memory "
+        "stays bounded), each read within the body timeout; the answer is chunked "
+        "`text/tab-separated-values` ending with `#end` once the request is audited (docs/HTTP.md "
+        "\"Streamed bulk decisions\"). " +
         describe(rules::kDecide);
     CHARTER_TRY_STATUS(router.add(std::move(r)));
   }

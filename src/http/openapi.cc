@@ -62,17 +62,29 @@ json operation(const Route& r) {
                          {"content", {{"application/json", {{"schema", r.body->schema}}}}}};
     if (!r.body->description.empty()) op["requestBody"]["description"] = r.body->description;
   }
+  if (r.stream) {
+    // The streamed form (route.h StreamForm): another media type of the same request body.
+    if (!op.contains("requestBody")) op["requestBody"] = {{"required", true}, {"content", {}}};
+    for (const std::string& t : r.stream->media_types) {
+      op["requestBody"]["content"][t] = {
+          {"schema", {{"type", "string"}, {"description", r.stream->description}}}};
+    }
+  }
 
   json responses = json::object();
   for (const Reply& rep : r.replies) {
     json j = {{"description", rep.description.empty() ? "OK" : rep.description},
               {"headers", {{"X-Request-Id", {{"$ref", "#/components/headers/XRequestId"}}}}}};
-    if (!rep.content_type.empty()) {
-      json media = json::object();
-      if (!rep.schema.is_null()) media["schema"] = rep.schema;
-      j["content"] = {{rep.content_type, media}};
+    json media = json::object();
+    if (!rep.schema.is_null()) media["schema"] = rep.schema;
+    const std::string k = std::to_string(rep.status);
+    if (responses.contains(k)) {
+      // Another media type of the same status (a route's streamed form).
+      if (!rep.content_type.empty()) responses[k]["content"][rep.content_type] = media;
+      continue;
     }
-    responses[std::to_string(rep.status)] = std::move(j);
+    if (!rep.content_type.empty()) j["content"] = {{rep.content_type, media}};
+    responses[k] = std::move(j);
   }
   auto problem = [&](int status, const char* why) {
     std::string k = std::to_string(status);

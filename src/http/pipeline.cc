@@ -103,7 +103,7 @@ Response Pipeline::authenticated_failure(Request& req, const Error& error) {
   return problem(req, error);
 }
 
-Response Pipeline::execute(Request& req) {
+std::optional<Response> Pipeline::authorize(Request& req) {
   const Route& r = *req.route;
   if (r.auth != Auth::kNone) {
     auto creds = extract_credentials(req.headers);
@@ -137,6 +137,12 @@ Response Pipeline::execute(Request& req) {
     }
     req.principal = std::move(principal).value();
   }
+  return std::nullopt;
+}
+
+Response Pipeline::execute(Request& req) {
+  const Route& r = *req.route;
+  if (auto refused = authorize(req)) return std::move(*refused);
 
   if (r.body) {
     auto ct = req.headers.get("Content-Type");
@@ -204,6 +210,38 @@ Result<Response> Pipeline::run_handler(Request& req) {
   return make_error(Errc::kInternal, "handler failed");
 }
 
+bool Pipeline::takes_stream(Method method, std::span<const std::string> segments,
+                            std::string_view content_type) const {
+  if (method != Method::kPost) return false;
+  RouteMatch m = router_.find(method, segments);
+  return m.kind == RouteMatch::Kind::kFound && m.route->stream &&
+         m.route->stream->accepts(content_type);
+}
+
+std::optional<Response> Pipeline::open_stream(Request& req, std::unique_ptr<BodyStream>& stream) {
+  if (auto refused = authorize(req)) return refused;
+  try {
+    auto opened = req.route->stream->open(req);
+    if (!opened) {
+      if (opened.error().code == Errc::kUnavailable) {
+        spdlog::warn("{} unavailable: {}", req.id, opened.error().message);
+      }
+      return problem(req, opened.error());
+    }
+    stream = std::move(opened).value();
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    spdlog::error("{} stream open threw (a bug): {}", req.id, e.what());
+  }
+  return problem(req, make_error(Errc::kInternal, "handler failed"));
+}
+
+void Pipeline::decorate(const Request& req, Response& res, bool tls) const {
+  res.headers.set("X-Request-Id", req.id);
+  add_security_headers(res, req.route ? std::string_view(req.route->cache_control) : "no-store",
+                       tls);
+}
+
 bool Pipeline::audited_refusal(const Request& req, int status) {
   // A body declared too large is refused while the header is read, before routing.
   if (status == 413) return true;
@@ -213,9 +251,7 @@ bool Pipeline::audited_refusal(const Request& req, int status) {
 
 void Pipeline::finish(const Request& req, Response& res,
                       std::chrono::steady_clock::time_point started, bool tls) {
-  res.headers.set("X-Request-Id", req.id);
-  add_security_headers(res, req.route ? std::string_view(req.route->cache_control) : "no-store",
-                       tls);
+  decorate(req, res, tls);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics_.observe(req.route, res.status, seconds);

@@ -9,6 +9,9 @@
 //             rate limit (429), CSRF for cookie sessions (403), JSON body: media type (415) and
 //             bounded parse (400), Idempotency-Key on unsafe methods (replay, 422, 409), then
 //             the handler; an Error from it becomes problem+json; an exception is a bug: 500.
+//   open_stream() (worker thread) for a routed request that takes its route's streamed form
+//             (Route::stream, takes_stream()): execute()'s authentication, principal, rate
+//             limit and CSRF checks, then StreamForm::open; no body, no Idempotency-Key.
 //   finish()  (I/O thread) X-Request-Id, security headers, metrics, one access-log line:
 //             request id, method, route template, status, latency — never the raw target,
 //             query, body or address.
@@ -18,7 +21,9 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "core/clock.h"
@@ -44,6 +49,15 @@ class Pipeline {
 
   std::optional<Response> route(Request& request);
   Response execute(Request& request);
+  // Whether a request with this method, path and Content-Type takes a streamed route form
+  // (also before route(): a streamed body is not refused for its declared length).
+  bool takes_stream(Method method, std::span<const std::string> segments,
+                    std::string_view content_type) const;
+  // Either `stream` is set and nullopt returned, or the problem to answer.
+  std::optional<Response> open_stream(Request& request, std::unique_ptr<BodyStream>& stream);
+  // The headers finish() adds (request id, security headers), for a response whose header is
+  // sent before finish() is called (streamed answers).
+  void decorate(const Request& request, Response& response, bool tls) const;
   void finish(const Request& request, Response& response,
               std::chrono::steady_clock::time_point started, bool tls);
 
@@ -70,6 +84,7 @@ class Pipeline {
 
  private:
   std::optional<Response> limit(Request& request, const std::string& key, const RateLimit& rate);
+  std::optional<Response> authorize(Request& request);
   Result<Response> run_handler(Request& request);
   Response authenticated_failure(Request& request, const Error& error);
 

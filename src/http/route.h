@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,37 @@ struct Reply {
 
 using Handler = std::function<Result<Response>(Request&)>;
 
+// A request body answered while it is read (Route::stream): the connection hands the body's
+// bytes to feed() as they arrive, in order and in slices of any size, and sends what feed()
+// appends to `out` as chunks of a chunked 200 response; finish() is called once at the end of
+// the body. A feed() or finish() error ends the response with the line
+// "#error\t<problem slug>\t<message>\n" (the status line is already sent). Both run on the
+// worker pool (they may block on storage), one call at a time.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  virtual Status feed(std::string_view bytes, std::string& out) = 0;
+  virtual Status finish(std::string& out) = 0;
+  // Called once when the exchange ends, however it ends (finished, failed, client gone).
+  virtual void close() {}
+};
+
+// The streamed form of a route: chosen when the request is an HTTP/1.1 POST whose Content-Type
+// is one of `media_types`. The body size limit does not apply (memory stays bounded by the
+// BodyStream); the body timeout applies to each read (no byte for that long: the stream ends
+// with "#error\ttimeout..."). open() runs on a worker after authentication (req.principal is
+// set, req.body is empty, req.json is null) and either returns the stream (200 follows) or an
+// Error answered as problem+json before any body byte is read.
+struct StreamForm {
+  std::vector<std::string> media_types;  // e.g. "text/plain"
+  std::string response_type;             // Content-Type of the answer
+  std::string description;               // request body, for the OpenAPI document
+  std::string response_description;
+  std::function<Result<std::unique_ptr<BodyStream>>(Request&)> open;
+
+  bool accepts(std::string_view content_type) const;
+};
+
 struct Route {
   Method method = Method::kGet;
   std::string path;          // template: "/v1/subjects/{id}"
@@ -71,6 +103,7 @@ struct Route {
   bool rate_limited = true;  // false only for monitoring routes (healthz, metrics)
   std::string cache_control = "no-store";
   Handler handler;
+  std::optional<StreamForm> stream;  // POST only: the streamed form of the body (above)
 };
 
 }  // namespace charter::http

@@ -11,6 +11,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -19,6 +21,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -214,6 +217,175 @@ asio::awaitable<void> send_continue(Connection<Stream>& c, const Limits& limits,
   c.disarm();
 }
 
+// Whether a parsed header asks for a streamed route form (its declared length is then not
+// held to the body limit).
+bool declares_stream(Shared& s, const bhttp::request_parser<bhttp::string_body>::value_type& h) {
+  if (h.version() != 11) return false;
+  auto target = parse_target(std::string_view(h.target().data(), h.target().size()));
+  if (!target) return false;
+  auto ct = h[bhttp::field::content_type];
+  return s.pipeline.takes_stream(
+      parse_method(std::string_view(h.method_string().data(), h.method_string().size())),
+      target->segments, std::string_view(ct.data(), ct.size()));
+}
+
+template <class F>
+asio::awaitable<std::invoke_result_t<F&>> on_pool(Shared& s, F& f) {
+  using R = std::invoke_result_t<F&>;
+  s.metrics.worker_queue.fetch_add(1);
+  R r = co_await asio::co_spawn(
+      s.workers, [&f]() -> asio::awaitable<R> { co_return f(); }, use_awaitable);
+  s.metrics.worker_queue.fetch_sub(1);
+  co_return r;
+}
+
+enum class StreamEnd {
+  kRefused,   // not opened: `res` holds the problem, no body byte was read
+  kReusable,  // answered in full, body read to its end: the connection may serve another
+  kClose,     // answered (possibly with an #error line): close the connection
+  kGone,      // the client went away or the server closed the socket
+};
+
+// A route's streamed form (route.h StreamForm): opens the BodyStream on a worker, sends a
+// chunked 200, then reads the body in slices (each read within body_timeout, no total limit),
+// feeds each slice on a worker and sends what it answers as a chunk; ends with finish()'s
+// answer, or an "#error" line, and the last chunk. Memory: one read buffer, the parser's
+// buffer and what one feed() answers.
+template <class Stream>
+asio::awaitable<StreamEnd> serve_stream(Connection<Stream>& c, Shared& s, Request& req,
+                                        bhttp::request_parser<bhttp::string_body>& header_parser,
+                                        beast::flat_buffer& buffer,
+                                        std::chrono::steady_clock::time_point started,
+                                        bool client_close, std::optional<Response>& res) {
+  constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  const Limits& limits = s.limits;
+  error_code ec;
+  c.phase = ConnBase::Phase::kHandling;
+  if (s.metrics.worker_queue.load() >= s.worker_capacity) {
+    ProblemExtras extras;
+    extras.retry_after_seconds = 1;
+    res = s.pipeline.problem(req, make_error(Errc::kUnavailable, "the server is busy; retry later"),
+                             extras);
+    co_return StreamEnd::kRefused;
+  }
+  std::unique_ptr<BodyStream> stream;
+  auto open = [&s, &req, &stream] { return s.pipeline.open_stream(req, stream); };
+  res = co_await on_pool(s, open);
+  if (res) co_return StreamEnd::kRefused;
+  Response head;
+  // However the exchange ends: the stream's close(), then metrics and the access-log line.
+  struct Done {
+    BodyStream& b;
+    Shared& s;
+    const Request& req;
+    Response& head;
+    std::chrono::steady_clock::time_point started;
+    ~Done() {
+      b.close();
+      s.pipeline.finish(req, head, started, std::is_same_v<Stream, TlsStream>);
+    }
+  } done{*stream, s, req, head, started};
+
+  auto expect = req.headers.get("Expect");
+  if (expect && iequals(*expect, "100-continue")) {
+    co_await send_continue(c, limits, ec);
+    if (ec) co_return StreamEnd::kGone;
+  }
+
+  head.headers.set("Content-Type", req.route->stream->response_type);
+  s.pipeline.decorate(req, head, kTls);
+  bhttp::response<bhttp::empty_body> out_head;
+  out_head.version(11);
+  out_head.result(bhttp::status::ok);
+  for (const auto& [name, value] : head.headers) out_head.insert(name, value);
+  out_head.set(bhttp::field::date, http_date());
+  out_head.keep_alive(!client_close);
+  out_head.chunked(true);
+  {
+    bhttp::response_serializer<bhttp::empty_body> sr(out_head);
+    c.phase = ConnBase::Phase::kWriting;
+    c.arm(limits.write_timeout);
+    co_await bhttp::async_write_header(c.stream, sr, asio::redirect_error(use_awaitable, ec));
+    c.disarm();
+    if (ec) co_return StreamEnd::kGone;
+  }
+  auto send = [&c, &limits, &ec](std::string& text) -> asio::awaitable<bool> {
+    if (text.empty()) co_return true;
+    c.phase = ConnBase::Phase::kWriting;
+    c.arm(limits.write_timeout);
+    co_await asio::async_write(c.stream, bhttp::make_chunk(asio::buffer(text)),
+                               asio::redirect_error(use_awaitable, ec));
+    c.disarm();
+    text.clear();
+    co_return !ec;
+  };
+
+  bhttp::request_parser<bhttp::buffer_body> parser(std::move(header_parser));
+  parser.body_limit(boost::none);
+  std::vector<char> in(64 * 1024);
+  std::string out;
+  std::optional<Error> failed;
+  while (!parser.is_done()) {
+    parser.get().body().data = in.data();
+    parser.get().body().size = in.size();
+    c.phase = ConnBase::Phase::kReading;
+    c.arm(limits.body_timeout);
+    co_await bhttp::async_read_some(c.stream, buffer, parser,
+                                    asio::redirect_error(use_awaitable, ec));
+    c.disarm();
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (ec) {
+      if (c.timed_out()) {
+        failed =
+            make_error(Errc::kTimeout,
+                       "no body bytes for " + std::to_string(limits.body_timeout.count()) + " ms");
+      } else if (is_disconnect(ec)) {
+        co_return StreamEnd::kGone;
+      } else {
+        failed = make_error(Errc::kInvalidArgument, "malformed request body framing");
+      }
+      break;
+    }
+    const std::size_t n = in.size() - parser.get().body().size;
+    if (n == 0) continue;
+    c.phase = ConnBase::Phase::kHandling;
+    auto feed = [&stream, &in, n, &out] {
+      return stream->feed(std::string_view(in.data(), n), out);
+    };
+    if (Status st = co_await on_pool(s, feed); !st) {
+      failed = st.error();
+      break;
+    }
+    if (!co_await send(out)) co_return StreamEnd::kGone;
+  }
+  if (!failed) {
+    c.phase = ConnBase::Phase::kHandling;
+    auto finish = [&stream, &out] { return stream->finish(out); };
+    if (Status st = co_await on_pool(s, finish); !st) failed = st.error();
+  }
+  if (failed) {
+    std::string message = failed->message;
+    for (char& ch : message)
+      if (ch == '\t' || ch == '\n' || ch == '\r') ch = ' ';
+    out += "#error\t";
+    out += error_slug(failed->code);
+    out += '\t';
+    out += message;
+    out += '\n';
+    if (failed->code == Errc::kInternal || failed->code == Errc::kUnavailable) {
+      spdlog::warn("{} stream failed: {}", req.id, failed->message);
+    }
+  }
+  if (!co_await send(out)) co_return StreamEnd::kGone;
+  c.phase = ConnBase::Phase::kWriting;
+  c.arm(limits.write_timeout);
+  co_await asio::async_write(c.stream, bhttp::make_chunk_last(),
+                             asio::redirect_error(use_awaitable, ec));
+  c.disarm();
+  if (ec) co_return StreamEnd::kGone;
+  co_return failed || client_close || !parser.is_done() ? StreamEnd::kClose : StreamEnd::kReusable;
+}
+
 template <class Stream>
 asio::awaitable<void> serve(std::shared_ptr<Connection<Stream>> c, Shared& s) {
   const Limits& limits = s.limits;
@@ -257,7 +429,8 @@ asio::awaitable<void> serve(std::shared_ptr<Connection<Stream>> c, Shared& s) {
     req.secure = kTls;
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
-    parser.body_limit(limits.max_body_bytes);
+    // The declared length is checked once the header is read: a streamed form has no limit.
+    parser.body_limit(boost::none);
 
     // The request line first, so an overlong one is told apart from overlong header fields
     // (the parser consumes the request line before it reports its header limit).
@@ -278,6 +451,13 @@ asio::awaitable<void> serve(std::shared_ptr<Connection<Stream>> c, Shared& s) {
     if (!ec && !line_too_long) {
       co_await bhttp::async_read_header(c->stream, buffer, parser,
                                         asio::redirect_error(use_awaitable, ec));
+      if (!ec) {
+        auto cl = parser.content_length();
+        if (cl && *cl > limits.max_body_bytes && !declares_stream(s, parser.get())) {
+          ec = bhttp::error::body_limit;
+        }
+        parser.body_limit(limits.max_body_bytes);
+      }
     }
     c->disarm();
 
@@ -352,6 +532,18 @@ asio::awaitable<void> serve(std::shared_ptr<Connection<Stream>> c, Shared& s) {
         req.segments = std::move(target->segments);
         req.query = std::move(target->query);
         res = s.pipeline.route(req);  // 404, 405, 401, 429: answered without reading a body
+      }
+
+      if (!res && version == 11 && req.method == Method::kPost && req.route->stream &&
+          req.route->stream->accepts(req.headers.get("Content-Type").value_or(""))) {
+        // The streamed form answers while it reads; `parser` is consumed when the stream opens.
+        // Refused (`res` set): answered below like any problem, the body unread.
+        StreamEnd end = co_await serve_stream(*c, s, req, parser, buffer, started, close, res);
+        if (end != StreamEnd::kRefused) {
+          if (end == StreamEnd::kReusable && !s.stopping.load() && !c->stop_requested()) continue;
+          linger = end != StreamEnd::kGone;
+          break;
+        }
       }
 
       if (!res && !parser.is_done()) {
