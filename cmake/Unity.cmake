@@ -71,3 +71,9 @@ function(charter_unity target)
   endforeach()
   set_target_properties(${target} PROPERTIES UNITY_BUILD_MODE GROUP)
 endfunction()
+
+# In a unity batch gcc sees the files' anonymous-namespace types from an included file and warns
+# (-Wsubobject-linkage) where the plain build does not: noise only.
+if(CMAKE_UNITY_BUILD AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  add_compile_options(-Wno-subobject-linkage)
+endif()

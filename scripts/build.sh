@@ -28,4 +28,6 @@ if [ ! -f "$dir/build.ninja" ]; then
   cmake -S . -B "$dir" -G Ninja "${args[@]}" >/dev/null
 fi
 jobs=$(nproc)
-cmake --build "$dir" -j "$jobs" ${1:+--target "$@"}
+# TSan binaries run during the build (gtest discovery): without ASLR, as in scripts/test.sh.
+run=(); if [ "$kind" = tsan ]; then run=(setarch "$(uname -m)" -R); fi
+"${run[@]}" cmake --build "$dir" -j "$jobs" ${1:+--target "$@"}
