@@ -2,8 +2,9 @@
 # fuzz.sh TARGET [SECONDS] [libFuzzer options...]: builds fuzz/TARGET_fuzz.cc with clang 14 and
 # -fsanitize=fuzzer,address,undefined (tree build/fuzz: every library it links is instrumented
 # too) and runs it for SECONDS (default 60) on a copy of its corpus, fuzz/corpus/TARGET/.
-# New inputs libFuzzer finds go to build/fuzz/corpus/TARGET (not the repository: add an input to
-# fuzz/corpus/ by hand when it is worth replaying in CI); a crash leaves crash-* in build/fuzz/.
+# The tree is a unity build (cmake/Unity.cmake). New inputs libFuzzer finds go to
+# build/fuzz/corpus/TARGET (not the repository: add an input to fuzz/corpus/ by hand when it is
+# worth replaying in CI); a crash leaves crash-* in build/fuzz/.
 # `fuzz.sh list` prints the targets. docs/FUZZING.md has the figures of the runs so far.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ if [ ! -f "$dir/build.ninja" ]; then
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
     -DCMAKE_C_FLAGS_DEBUG="-O1 -g1" \
     -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14 -DCHARTER_BENCH=OFF \
-    -DCHARTER_FUZZ=ON -DCMAKE_CXX_FLAGS="$san" -DCMAKE_C_FLAGS="$san" \
+    -DCHARTER_FUZZ=ON -DCMAKE_CXX_FLAGS="$san" -DCMAKE_C_FLAGS="$san" -DCMAKE_UNITY_BUILD=ON \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
 fi
 nice cmake --build "$dir" -j "$(nproc)" --target "${target}_fuzz"

@@ -20,14 +20,11 @@ std::string lower(std::string s) {
   return s;
 }
 
-struct Message {
-  std::string from, subject, body;
-};
+}  // namespace
 
-// Headers (with folded continuation lines) up to the first empty line, then the body.
-Message parse(const std::string& raw) {
-  Message m;
-  std::istringstream in(raw);
+MailMessage parse_message(std::string_view raw) {
+  MailMessage m;
+  std::istringstream in{std::string(raw)};
   std::string line, name, value;
   auto flush = [&] {
     if (name == "from" && m.from.empty()) m.from = value;
@@ -48,7 +45,10 @@ Message parse(const std::string& raw) {
       continue;
     }
     if ((line[0] == ' ' || line[0] == '\t') && !name.empty()) {
-      value += " " + line.substr(line.find_first_not_of(" \t"));
+      // A continuation line may be all blanks (regression input of fuzz/corpus/maildir:
+      // substr(npos) threw, and the exception stopped the intake of the whole folder).
+      const auto text = line.find_first_not_of(" \t");
+      if (text != std::string::npos) value += " " + line.substr(text);
       continue;
     }
     flush();
@@ -62,8 +62,6 @@ Message parse(const std::string& raw) {
   flush();
   return m;
 }
-
-}  // namespace
 
 std::string from_address(std::string_view header) {
   auto lt = header.rfind('<');
@@ -107,7 +105,7 @@ Result<MaildirReport> intake_maildir(RequestQueue& queue, const std::string& dir
       report.skipped.push_back(name + ": cannot be read");
       continue;
     }
-    Message m = parse(ss.str().substr(0, 1 << 20));
+    MailMessage m = parse_message(std::string_view(ss.str()).substr(0, 1 << 20));
     NewRequest n;
     n.type = RightType::kUnclassified;
     n.channel = "email_dpo";

@@ -30,4 +30,13 @@ Result<MaildirReport> intake_maildir(RequestQueue& queue, const std::string& dir
 // The address of a From: header value ("Name <a@b>" or "a@b"); "" when none.
 std::string from_address(std::string_view header);
 
+// What the intake reads of a message file (untrusted bytes: fuzzed by fuzz/maildir_fuzz.cc).
+struct MailMessage {
+  std::string from, subject;  // the first From: and Subject: values, folded lines joined
+  std::string body;           // the text after the first empty line, at most about 9,000 bytes
+};
+// Headers (folded continuation lines joined with a space) up to the first empty line, then the
+// body; CRLF or LF line ends. Never fails: a line without a colon is ignored.
+MailMessage parse_message(std::string_view raw);
+
 }  // namespace charter::rights

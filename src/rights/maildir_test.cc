@@ -45,6 +45,21 @@ TEST(MaildirParse, FromAddress) {
   EXPECT_EQ(from_address("Jeanne Martin"), "");
 }
 
+TEST(MaildirParse, HeadersFoldedLinesAndBody) {
+  const MailMessage m = parse_message(
+      "From: \"Martin, Jeanne\"\r\n <jeanne@example.fr>\r\nSubject: a folded\r\n\tsubject\r\n"
+      "From: second@example.fr\r\n\r\nline 1\r\nline 2\r\n");
+  EXPECT_EQ(m.from, "\"Martin, Jeanne\" <jeanne@example.fr>");
+  EXPECT_EQ(m.subject, "a folded subject");
+  EXPECT_EQ(m.body, "line 1\nline 2\n");
+  // A continuation line of blanks only (fuzz/corpus/maildir/regression_blank_continuation)
+  // used to throw std::out_of_range, which stopped the intake of the whole folder.
+  const MailMessage b = parse_message("From: paul@example.fr\nSubject: s\n \t \nTo: x\n\nbody\n");
+  EXPECT_EQ(b.subject, "s");
+  EXPECT_EQ(b.body, "body\n");
+  EXPECT_EQ(parse_message("").from, "");
+}
+
 TEST_P(MaildirTest, EachNewMessageOnceThenMoved) {
   make_dirs();
   write("1700000000.M1P1.host",
