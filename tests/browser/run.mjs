@@ -11,88 +11,14 @@
 // leaves 127.0.0.1, html lang set, every form control labelled, one h1 and no skipped heading
 // level, no inline script or style, no CSP violation; no cookie at all on the public pages.
 // Screenshots (desktop 1280 px and phone 390 px) go to <screenshot dir>.
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { harness } from "./harness.mjs";
 
-const [binary, sourceDir, shotDir] = process.argv.slice(2);
-if (!binary || !sourceDir || !shotDir) {
-  console.error("usage: node run.mjs <charter binary> <source dir> <screenshot dir>");
-  process.exit(2);
-}
-mkdirSync(shotDir, { recursive: true });
-
-let failures = 0;
-function check(condition, what) {
-  if (condition) {
-    console.log(`ok   ${what}`);
-  } else {
-    failures++;
-    console.log(`FAIL ${what}`);
-  }
-}
-
-function chromiumPath() {
-  for (const name of ["chromium", "chromium-browser"]) {
-    try {
-      return execFileSync("which", [name]).toString().trim();
-    } catch {}
-  }
-  throw new Error("Debian's chromium is not installed (scripts/setup.sh chromium)");
-}
-
-// ---- the server ----
-const data = mkdtempSync(join(tmpdir(), "charter-browser-"));
-const server = spawn(binary, ["serve", "--policy", join(sourceDir, "policies/oxemis.yaml"),
-                              "--data", data, "--listen", "127.0.0.1:0",
-                              "--rate-anonymous", "1000", "--log-level", "warn"],
-                     { stdio: ["ignore", "pipe", "pipe"] });
-let stdout = "";
-let stderr = "";
-server.stderr.on("data", (d) => { stderr += d; });
-const started = new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error("serve did not start in 60 s\n" + stderr)),
-                           60000);
-  server.stdout.on("data", (d) => {
-    stdout += d;
-    const url = /Charter listening on (http:\/\/[0-9.:]+)/.exec(stdout);
-    const dpo = /e-mail (\S+), password (\S+) \(/.exec(stdout);
-    if (url && dpo) {
-      clearTimeout(timer);
-      resolve({ base: url[1], email: dpo[1], password: dpo[2] });
-    }
-  });
-  server.on("exit", (code) => reject(new Error(`serve exited with ${code}\n${stderr}`)));
-});
-
-function stop() {
-  if (server.exitCode === null) server.kill("SIGTERM");
-  rmSync(data, { recursive: true, force: true });
-}
-
-// ---- the API, to seed what the pages show ----
-async function api(base, secret, method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { "Content-Type": "application/json",
-               ...(secret ? { Authorization: `Bearer ${secret}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch {}
-  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return { status: res.status, json, headers: res.headers };
-}
-
-async function sessionSecret(base, email, password) {
-  const r = await api(base, null, "POST", "/v1/session", { email, password });
-  const cookie = r.headers.get("set-cookie") || "";
-  return { secret: /charter_session=([^;]+)/.exec(cookie)[1],
-           mustChange: r.json.must_change_password === true };
-}
+const h = harness("run");
+const { binary, sourceDir, data, started, check, api, pageChecks, shoot } = h;
+const sessionSecret = h.login;
 
 // The first DPO's printed password must be changed at first login (docs/HTTP.md): changes it
 // through the API and returns a session with the new one.
@@ -106,45 +32,6 @@ async function firstDpoSession(base, email, printed) {
   await api(base, first.secret, "PUT", "/v1/session/password",
             { current_password: printed, new_password: dpoChosenPassword });
   return (await sessionSecret(base, email, dpoChosenPassword)).secret;
-}
-
-// ---- page checks (no CDN: plain DOM queries) ----
-async function pageChecks(page, name) {
-  const r = await page.evaluate(() => {
-    const out = { lang: document.documentElement.lang, unlabelled: [], inline: [],
-                  h1: document.querySelectorAll("h1").length, skipped: [] };
-    for (const el of document.querySelectorAll("input, select, textarea")) {
-      if (el.type === "hidden") continue;
-      const byFor = el.id && document.querySelector(`label[for="${el.id}"]`);
-      if (!byFor && !el.closest("label") && !el.getAttribute("aria-label")) {
-        out.unlabelled.push(el.name || el.id);
-      }
-    }
-    for (const s of document.querySelectorAll("script")) if (!s.src) out.inline.push("script");
-    if (document.querySelector("style")) out.inline.push("style");
-    if (document.querySelector("[style]")) out.inline.push("style attribute");
-    let last = 0;
-    for (const h of document.querySelectorAll("main h1, main h2, main h3, main h4")) {
-      const level = Number(h.tagName[1]);
-      if (level > last + 1) out.skipped.push(h.tagName);
-      last = level;
-    }
-    return out;
-  });
-  check(r.lang === "fr" || r.lang === "en", `${name}: html lang set (${r.lang})`);
-  check(r.unlabelled.length === 0, `${name}: every form control has a label ${r.unlabelled}`);
-  check(r.inline.length === 0, `${name}: no inline script or style ${r.inline}`);
-  check(r.h1 === 1, `${name}: one h1`);
-  check(r.skipped.length === 0, `${name}: heading levels in order ${r.skipped}`);
-  return r;
-}
-
-async function shoot(page, name) {
-  await page.screenshot({ path: join(shotDir, `${name}-desktop.png`), fullPage: false });
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: join(shotDir, `${name}-phone.png`), fullPage: false });
-  await page.setViewportSize(size);
 }
 
 async function main() {
@@ -197,11 +84,7 @@ async function main() {
     console.log(`note: charter sweep --dry-run failed, the sweep check is skipped: ${e.stderr}`);
   }
 
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  const browser = await h.launch(chromium);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 },
                                              locale: "fr-FR" });
   const outside = [];
@@ -346,13 +229,4 @@ async function main() {
   await browser.close();
 }
 
-main()
-  .catch((e) => {
-    failures++;
-    console.error(e);
-  })
-  .finally(() => {
-    stop();
-    console.log(failures === 0 ? "browser test: all passed" : `browser test: ${failures} failed`);
-    process.exit(failures === 0 ? 0 : 1);
-  });
+h.run(main);

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "e2e/api_client.h"
+#include "e2e/dpo_server.h"
 #include "e2e/server_process.h"
 #include "store/testing.h"
 
@@ -19,11 +20,8 @@ namespace {
 
 using nlohmann::json;
 
-struct Env {
-  std::unique_ptr<store::TestStore> pg;
-  std::unique_ptr<ServerProcess> server;
-  Caller dpo, support, service;
-  std::uint16_t port() const { return server->port(); }
+struct Env : DpoServer {
+  Caller support, service;
 };
 
 std::map<std::string, std::unique_ptr<Env>>& envs() {
@@ -39,23 +37,8 @@ class Disclosures : public ::testing::TestWithParam<std::string> {
     auto& slot = envs()[GetParam()];
     if (!slot) {
       auto env = std::make_unique<Env>();
-      std::vector<std::string> args = {"--rate-anonymous", "1000"};
-      if (GetParam() == "postgres") {
-        if (!store::test_pg_url()) GTEST_SKIP() << "CHARTER_TEST_PG_URL is not set";
-        auto made = store::TestStore::make(store::Backend::kPostgres);
-        ASSERT_TRUE(made.ok()) << made.error().to_string();
-        env->pg = std::move(made).value();
-        args.insert(args.end(), {"--database", env->pg->target()});
-      }
-      env->server = std::make_unique<ServerProcess>(args);
-      ASSERT_TRUE(env->server->started()) << env->server->log();
-      std::string email, password;
-      for (int i = 0; i < 4 && password.empty(); ++i) {
-        parse_dpo_line(env->server->read_line(), email, password);
-      }
-      ASSERT_FALSE(password.empty());
-      env->dpo = first_dpo_login(env->port(), email, password);
-      ASSERT_FALSE(env->dpo.cookie.empty());
+      start_dpo_server(GetParam(), *env);
+      if (IsSkipped() || HasFatalFailure()) return;
       auto sup = call(env->port(), "POST", "/v1/staff", env->dpo,
                       {{"display_name", "Sue Port"},
                        {"email", "support." + GetParam() + "@oxemis.example"},
@@ -64,14 +47,8 @@ class Disclosures : public ::testing::TestWithParam<std::string> {
       ASSERT_EQ(sup.status, 201) << sup.body.dump();
       env->support = staff_login(env->port(), "support." + GetParam() + "@oxemis.example",
                                  "support-password-123");
-      auto svc = call(env->port(), "POST", "/v1/services", env->dpo,
-                      {{"name", "crm"}, {"purposes", {"prospecting"}}});
-      ASSERT_EQ(svc.status, 201) << svc.body.dump();
-      auto tok =
-          call(env->port(), "POST", "/v1/services/" + svc.body["id"].get<std::string>() + "/tokens",
-               env->dpo, {{"validity", "P30D"}});
-      ASSERT_EQ(tok.status, 201) << tok.body.dump();
-      env->service.bearer = tok.body["token"];
+      make_service(*env, "crm", {"prospecting"}, env->service);
+      if (HasFatalFailure()) return;
       slot = std::move(env);
     }
     env_ = slot.get();

@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "e2e/api_client.h"
+#include "e2e/dpo_server.h"
 #include "e2e/server_process.h"
 #include "store/testing.h"
 
@@ -88,15 +89,10 @@ struct CliRun {
   std::string out;  // stdout and stderr
 };
 
-struct Env {
-  std::unique_ptr<store::TestStore> pg;
-  std::unique_ptr<ServerProcess> server;
-  std::string dpo_email, dpo_password;
-  Caller dpo;
+struct Env : DpoServer {
   AgentKey key;    // trusted as AGENT_E2E
   AgentKey other;  // trusted by nobody
   std::string token;
-  std::uint16_t port() const { return server->port(); }
 };
 
 std::map<std::string, std::unique_ptr<Env>>& envs() {
@@ -114,22 +110,8 @@ class Drp : public ::testing::TestWithParam<std::string> {
     auto& slot = envs()[GetParam()];
     if (!slot) {
       auto env = std::make_unique<Env>();
-      std::vector<std::string> args = {"--rate-anonymous", "1000"};
-      if (GetParam() == "postgres") {
-        if (!store::test_pg_url()) GTEST_SKIP() << "CHARTER_TEST_PG_URL is not set";
-        auto made = store::TestStore::make(store::Backend::kPostgres);
-        ASSERT_TRUE(made.ok()) << made.error().to_string();
-        env->pg = std::move(made).value();
-        args.insert(args.end(), {"--database", env->pg->target()});
-      }
-      env->server = std::make_unique<ServerProcess>(args);
-      ASSERT_TRUE(env->server->started()) << env->server->log();
-      for (int i = 0; i < 4 && env->dpo_password.empty(); ++i) {
-        parse_dpo_line(env->server->read_line(), env->dpo_email, env->dpo_password);
-      }
-      ASSERT_FALSE(env->dpo_password.empty());
-      env->dpo = first_dpo_login(env->port(), env->dpo_email, env->dpo_password);
-      ASSERT_FALSE(env->dpo.cookie.empty());
+      start_dpo_server(GetParam(), *env);
+      if (IsSkipped() || HasFatalFailure()) return;
       env_ = env.get();
       // The operator trusts the agent out of band.
       CliRun t = cli("drp trust-agent " + std::string(kAgent) + " " + env->key.public_base64() +
