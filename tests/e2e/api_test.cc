@@ -43,18 +43,11 @@ std::map<std::string, std::unique_ptr<Env>>& envs() {
 }
 
 // "charter_session=VALUE; Path=/; ..." -> VALUE
-std::string cookie_value(const RawResponse& r) {
-  std::string h = r.header("set-cookie");
-  auto eq = h.find('=');
-  auto semi = h.find(';');
-  return eq == std::string::npos ? "" : h.substr(eq + 1, semi - eq - 1);
-}
-
 Caller login(std::uint16_t port, const std::string& email, const std::string& password) {
   auto r = call(port, "POST", "/v1/session", {}, {{"email", email}, {"password", password}});
   Caller c;
   if (r.status != 201) return c;
-  c.cookie = cookie_value(r.raw);
+  c.cookie = r.raw.cookie_value();
   c.csrf = r.body["csrf_token"].get<std::string>();
   return c;
 }

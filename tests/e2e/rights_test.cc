@@ -36,14 +36,6 @@ std::map<std::string, std::unique_ptr<Env>>& envs() {
   return m;
 }
 
-// The value of the Set-Cookie header's first pair.
-std::string cookie_value(const RawResponse& r) {
-  std::string h = r.header("set-cookie");
-  auto eq = h.find('=');
-  auto semi = h.find(';');
-  return eq == std::string::npos ? "" : h.substr(eq + 1, semi - eq - 1);
-}
-
 class Rights : public ::testing::TestWithParam<std::string> {
  protected:
   static void TearDownTestSuite() { envs().clear(); }
@@ -129,7 +121,7 @@ class Rights : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(v.status, 200) << v.body.dump();
     EXPECT_NE(v.raw.header("set-cookie").find("HttpOnly; Secure; SameSite=Strict"),
               std::string::npos);
-    return {id, cookie_value(v.raw)};
+    return {id, v.raw.cookie_value()};
   }
   bool outbox_wired() {
     auto r = as({}, "POST", "/v1/rights/requests",

@@ -36,13 +36,6 @@ std::map<std::string, std::unique_ptr<Env>>& envs() {
   return m;
 }
 
-std::string cookie_value(const RawResponse& r) {
-  std::string h = r.header("set-cookie");
-  auto eq = h.find('=');
-  auto semi = h.find(';');
-  return eq == std::string::npos ? "" : h.substr(eq + 1, semi - eq - 1);
-}
-
 std::string form_encode(const std::map<std::string, std::string>& f) {
   std::string out;
   for (const auto& [k, v] : f) {
@@ -165,7 +158,7 @@ class SubjectSelf : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(v.status, 200) << v.body.dump();
     EXPECT_NE(v.raw.header("set-cookie").find("HttpOnly; Secure; SameSite=Strict; Path=/"),
               std::string::npos);
-    return cookie_value(v.raw);
+    return v.raw.cookie_value();
   }
 
   Env* env_ = nullptr;
@@ -421,7 +414,7 @@ TEST_P(SubjectSelf, PagesSignInWithoutCookieThenSession) {
   auto ok = page("", "POST", "/me/code", {{"sign_in", sid}, {"code", code}, {"lang", "en"}});
   ASSERT_EQ(ok.status, 303) << ok.body;
   EXPECT_EQ(ok.header("location"), "/me?lang=en");
-  const std::string s = cookie_value(ok);
+  const std::string s = ok.cookie_value();
   ASSERT_EQ(s.rfind("chsub_", 0), 0u);
   // The code is single use.
   EXPECT_NE(page("", "POST", "/me/code", {{"sign_in", sid}, {"code", code}}).status, 303);

@@ -39,6 +39,13 @@ struct RawResponse {
     return it == headers.end() ? "" : it->second;
   }
   bool has(const std::string& lower_name) const { return headers.count(lower_name) > 0; }
+  // The value of the first Set-Cookie header's first pair ("" when there is none).
+  std::string cookie_value() const {
+    std::string h = header("set-cookie");
+    auto eq = h.find('=');
+    auto semi = h.find(';');
+    return eq == std::string::npos ? "" : h.substr(eq + 1, semi - eq - 1);
+  }
 };
 
 class RawClient {
