@@ -5,7 +5,6 @@
 #include <cctype>
 #include <cstring>
 
-#include "audit/text_codec.h"
 #include "core/id.h"
 #include "crypto/encoding.h"
 
@@ -31,7 +30,7 @@ std::string public_key_hex(const crypto::PublicKey& key) { return to_hex(key); }
 std::string public_key_pem(const crypto::PublicKey& key) {
   crypto::Bytes der(kSpkiPrefix.begin(), kSpkiPrefix.end());
   der.insert(der.end(), key.begin(), key.end());
-  std::string b64 = encode_base64(der);
+  std::string b64 = crypto::to_base64(der);
   std::string out(kBegin);
   out += '\n';
   for (std::size_t i = 0; i < b64.size(); i += 64) {
@@ -55,10 +54,10 @@ Result<crypto::PublicKey> parse_public_key(std::string_view text) {
     std::string b64;
     for (char c : body)
       if (!std::isspace(static_cast<unsigned char>(c))) b64.push_back(c);
-    crypto::Bytes der;
-    if (decode_base64(b64, der) && der.size() == kSpkiPrefix.size() + key.size() &&
-        std::equal(kSpkiPrefix.begin(), kSpkiPrefix.end(), der.begin())) {
-      std::memcpy(key.data(), der.data() + kSpkiPrefix.size(), key.size());
+    auto der = crypto::from_base64(b64);
+    if (der.ok() && der->size() == kSpkiPrefix.size() + key.size() &&
+        std::equal(kSpkiPrefix.begin(), kSpkiPrefix.end(), der->begin())) {
+      std::memcpy(key.data(), der->data() + kSpkiPrefix.size(), key.size());
       return key;
     }
     return make_error(Errc::kInvalidArgument,

@@ -5,7 +5,6 @@
 #include "audit/proof_json.h"
 #include "audit/public_key.h"
 #include "audit/test_support.h"
-#include "audit/text_codec.h"
 #include "core/id.h"
 
 namespace charter::audit {
@@ -86,21 +85,6 @@ TEST(PublicKey, HexAndPemRoundTrip) {
   std::string damaged = pem;
   damaged[30] = damaged[30] == 'A' ? 'B' : 'A';  // inside the DER prefix
   EXPECT_FALSE(parse_public_key(damaged).ok());
-}
-
-TEST(TextCodec, Base64) {
-  for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
-    std::string enc = encode_base64(crypto::as_bytes(s));
-    crypto::Bytes dec;
-    ASSERT_TRUE(decode_base64(enc, dec)) << enc;
-    EXPECT_EQ(std::string(crypto::as_chars(dec)), s);
-  }
-  EXPECT_EQ(encode_base64(crypto::as_bytes("foobar")), "Zm9vYmFy");
-  EXPECT_EQ(encode_base64(crypto::as_bytes("fo")), "Zm8=");
-  crypto::Bytes out;
-  for (const char* bad : {"Zm8", "Zm=8", "Z===", "Zm9=Zm8=", "Zm9!"})
-    EXPECT_FALSE(decode_base64(bad, out)) << bad;
-  EXPECT_FALSE(decode_base64("Zm9=", out));  // non-zero padding bits: not canonical
 }
 
 TEST(ProofJson, RoundTripAndStrictness) {

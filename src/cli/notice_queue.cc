@@ -4,14 +4,24 @@
 
 namespace charter::cli {
 
-NoticeQueue::NoticeQueue(notify::Outbox& outbox, consent::ConsentLedger* ledger,
-                         consent::Objections* objections, consent::Restrictions* restrictions,
-                         const Clock& clock)
-    : outbox_(outbox),
-      ledger_(ledger),
-      objections_(objections),
-      restrictions_(restrictions),
-      clock_(clock) {
+std::optional<notify::Event> event_of(const consent::Change& change) {
+  if (!change.raised) return std::nullopt;
+  using K = consent::Change::Kind;
+  switch (change.kind) {
+    case K::kConsent:
+      return notify::Event::kConsentWithdrawn;
+    case K::kObjection:
+      return notify::Event::kObjection;
+    case K::kRestriction:
+      return notify::Event::kRestriction;
+    case K::kErased:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+NoticeQueue::NoticeQueue(notify::Outbox& outbox, const Clock& clock)
+    : outbox_(outbox), clock_(clock) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -24,10 +34,10 @@ NoticeQueue::~NoticeQueue() {
   if (thread_.joinable()) thread_.join();
 }
 
-void NoticeQueue::add(What what, std::string subject_id, std::string purpose) {
+void NoticeQueue::add(notify::Event event, std::string subject_id, std::string purpose) {
   {
     std::lock_guard lock(mu_);
-    items_.push_back({what, std::move(subject_id), std::move(purpose), clock_.now()});
+    items_.push_back({event, std::move(subject_id), std::move(purpose), clock_.now()});
   }
   cv_.notify_one();
 }
@@ -37,54 +47,19 @@ void NoticeQueue::flush() {
   idle_.wait(lock, [this] { return items_.empty() && !busy_; });
 }
 
-void NoticeQueue::handle(const Item& it) {
-  using notify::Event;
-  std::optional<Event> event;
-  switch (it.what) {
-    case What::kRectification:
-      event = Event::kRectification;
-      break;
-    case What::kErasure:
-      event = Event::kErasure;
-      break;
-    case What::kConsent:
-      if (ledger_) {
-        auto st = ledger_->state(it.subject_id, it.purpose);
-        if (st.ok() && st->status == consent::ConsentStatus::kWithdrawn)
-          event = Event::kConsentWithdrawn;
-      }
-      break;
-    case What::kObjection:
-      if (objections_) {
-        auto st = objections_->state(it.subject_id, it.purpose);
-        if (st.ok() && st->objected && !st->overridden) event = Event::kObjection;
-      }
-      break;
-    case What::kRestriction:
-      if (restrictions_) {
-        auto st = restrictions_->state(it.subject_id);
-        if (st.ok() && st->restricted) event = Event::kRestriction;
-      }
-      break;
-  }
-  if (!event) return;
-  Status s = outbox_.notify({*event, it.subject_id, it.purpose, it.at});
-  if (!s.ok()) {
-    spdlog::warn("outbox: a {} notice could not be queued: {}", notify::to_string(*event),
-                 s.error().message);
-  }
-}
-
 void NoticeQueue::run() {
   std::unique_lock lock(mu_);
   while (true) {
     cv_.wait(lock, [this] { return stop_ || !items_.empty(); });
     if (items_.empty() && stop_) return;
-    Item it = std::move(items_.front());
+    notify::EventNotice it = std::move(items_.front());
     items_.pop_front();
     busy_ = true;
     lock.unlock();
-    handle(it);
+    if (Status s = outbox_.notify(it); !s.ok()) {
+      spdlog::warn("outbox: a {} notice could not be queued: {}", notify::to_string(it.event),
+                   s.error().message);
+    }
     lock.lock();
     busy_ = false;
     if (items_.empty()) idle_.notify_all();

@@ -40,6 +40,7 @@ struct ServeOptions {
   double rate_credential = 10'000;
   int grace_seconds = 10;
   int sweep_every = 3600;  // seconds between retention sweeps (0: none)
+  int outbox_retry = 30;   // seconds before the first retry of a refused delivery
   NotifyConfig notify;     // outbox delivery: .eml files in <data>/outbox unless --smtp-url
   double header_timeout = 10, body_timeout = 30, idle_timeout = 60;
   std::string log_level = "info";
@@ -122,8 +123,10 @@ int serve(const ServeOptions& o) {
 
   SystemClock clock;
   SystemRandom random;
-  auto state = open_serve_state(o.vault, policy, clock, random, std::chrono::seconds(o.sweep_every),
-                                o.notify);
+  NotifyConfig notify = o.notify;
+  notify.first_retry = std::chrono::seconds(o.outbox_retry);
+  auto state =
+      open_serve_state(o.vault, policy, clock, random, std::chrono::seconds(o.sweep_every), notify);
   if (!state) return fail(state.error());
   const auto& is = (*state)->index_stats;
   spdlog::info("decision index: {} subjects ({} with an e-mail) loaded in {:.2f} s, {} bytes",
@@ -223,6 +226,11 @@ void register_serve_command(CLI::App& app, Action& action) {
                   "default: .eml files in <data>/outbox");
   cmd->add_option("--smtp-from", o->notify.smtp_from,
                   "From: address of the outbox's e-mails (default: the policy's DPO e-mail)");
+  cmd->add_option("--outbox-retry", o->outbox_retry,
+                  "Seconds before the first retry of a refused e-mail or webhook delivery (then "
+                  "doubled up to an hour, each with jitter)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   cmd->add_option("--sweep-every", o->sweep_every,
                   "Seconds between retention sweeps run by the server (0: none; the first runs a "
                   "minute after start)")

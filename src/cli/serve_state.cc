@@ -87,6 +87,7 @@ Status open_outbox_and_archives(ServeState& s, const VaultOptions& opts,
   const auto at = oo.from.rfind('@');
   oo.domain = at == std::string::npos ? "localhost" : oo.from.substr(at + 1);
   oo.key_dir = vault::key_dir_of(data);
+  oo.first_retry = config.first_retry;
   const std::string hooks =
       config.webhooks_file.empty() ? data + "/notify.yaml" : config.webhooks_file;
   if (std::filesystem::exists(hooks) || !config.webhooks_file.empty()) {
@@ -107,8 +108,7 @@ Status open_outbox_and_archives(ServeState& s, const VaultOptions& opts,
                                                         *s.webhook_transport, config.poll);
   s.deliverer.store(s.delivery.get());
   if (!oo.webhooks.empty()) {
-    s.notice_queue = std::make_unique<NoticeQueue>(*s.outbox, s.ledger.get(), s.objections.get(),
-                                                   s.restrictions.get(), clock);
+    s.notice_queue = std::make_unique<NoticeQueue>(*s.outbox, clock);
     s.noticer.store(s.notice_queue.get());
   }
   CHARTER_TRY(s.archives, archive::ArchiveStore::open(*s.store, *s.ring, clock, random));
@@ -299,8 +299,8 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
       if (c.kind == vault::ChangeKind::kFieldRectified ||
           c.kind == vault::ChangeKind::kSubjectErased) {
         const auto what = c.kind == vault::ChangeKind::kFieldRectified
-                              ? NoticeQueue::What::kRectification
-                              : NoticeQueue::What::kErasure;
+                              ? notify::Event::kRectification
+                              : notify::Event::kErasure;
         for (const auto& id : c.subject_ids) n->add(what, id);
       }
     }
@@ -323,10 +323,7 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
     index(c);
     if (auto* q = reindexer->load()) q->add(c.subject_id);
     if (auto* n = noticer->load()) {
-      using K = consent::Change::Kind;
-      if (c.kind == K::kConsent) n->add(NoticeQueue::What::kConsent, c.subject_id, c.purpose);
-      if (c.kind == K::kObjection) n->add(NoticeQueue::What::kObjection, c.subject_id, c.purpose);
-      if (c.kind == K::kRestriction) n->add(NoticeQueue::What::kRestriction, c.subject_id);
+      if (auto event = event_of(c)) n->add(*event, c.subject_id, c.purpose);
     }
     if (auto* f = feeder->load()) f->add(c.subject_id);
   };

@@ -73,6 +73,9 @@ struct NotifyConfig {
   std::string smtp_from;  // From: and envelope sender; default the policy's DPO e-mail
   std::string webhooks_file;
   std::chrono::milliseconds poll{1000};
+  // Delay before the first retry of a refused delivery (then doubled up to an hour, with jitter:
+  // a uniform draw in [d/2, d]; notify::OutboxOptions::first_retry).
+  std::chrono::seconds first_retry{30};
 };
 
 // Members are destroyed in reverse order: what holds a pointer to the trail or the index (the

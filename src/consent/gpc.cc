@@ -122,8 +122,10 @@ Result<GpcOutcome> apply_gpc(ConsentLedger& ledger, std::string_view subject_id,
     return ok_status();
   });
   CHARTER_TRY_STATUS(st);
-  for (const auto& p : outcome->withdrawn) core.changed({Change::Kind::kConsent, subject, p});
-  for (const auto& p : outcome->objected) core.changed({Change::Kind::kObjection, subject, p});
+  for (const auto& p : outcome->withdrawn)
+    core.changed({Change::Kind::kConsent, subject, p, /*raised=*/true});
+  for (const auto& p : outcome->objected)
+    core.changed({Change::Kind::kObjection, subject, p, /*raised=*/true});
   return *outcome;
 }
 

@@ -176,7 +176,8 @@ void complete_pending(PendingEvent& p, const Status& st) {
     p.done(st.error());
     return;
   }
-  p.core->changed({Change::Kind::kConsent, p.event.subject_id, p.event.purpose});
+  p.core->changed({Change::Kind::kConsent, p.event.subject_id, p.event.purpose,
+                   p.event.kind == EventKind::kWithdrawn});
   p.done(std::move(p.event));
 }
 

@@ -74,7 +74,10 @@ Result<ObjectionEvent> run_objection_op(
       });
   CHARTER_TRY_STATUS(st);
   CHARTER_TRY_STATUS(outcome->refusal);
-  if (outcome->append) core.changed({Change::Kind::kObjection, subject, purpose->id});
+  if (outcome->append) {
+    core.changed({Change::Kind::kObjection, subject, purpose->id,
+                  outcome->event.kind == ObjectionKind::kObjected});
+  }
   return outcome->event;
 }
 

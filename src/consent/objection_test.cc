@@ -1,6 +1,9 @@
 // Objection (art. 21), restriction (art. 18) and GPC on both backends.
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <vector>
+
 #include "consent/gpc.h"
 #include "consent/objection.h"
 #include "consent/restriction.h"
@@ -91,6 +94,39 @@ TEST_P(Objection, RefusedWhereObjectionDoesNotApply) {
   EXPECT_ERRC(obj.object(s, "unknown", "email_dpo"), Errc::kInvalidArgument);
   EXPECT_ERRC(obj.object(s, "statistics", "pigeon"), Errc::kInvalidArgument);
   EXPECT_EQ(count("consent_objections"), 0);
+}
+
+// Observers (webhooks) decide from Change::raised, never from a state read later: a consent given
+// then withdrawn at once must announce one withdrawal, not two (a CI race under TSan).
+TEST_P(Objection, ChangesSayWhetherTheyRaisedAWithdrawalObjectionOrRestriction) {
+  std::mutex mu;
+  std::vector<Change> changes;
+  LedgerOptions options;
+  options.on_change = [&](const Change& c) {
+    std::lock_guard lock(mu);
+    changes.push_back(c);
+  };
+  open_ledger(options);
+  Objections obj(*ledger_);
+  Restrictions rs(*ledger_);
+  const auto s = subject();
+  ASSERT_OK(ledger_->give(s, "prospecting", via("privacy_center")));
+  ASSERT_OK(ledger_->withdraw(s, "prospecting", via("privacy_center")));
+  ASSERT_OK(obj.object(s, "statistics", "email_dpo"));
+  ASSERT_OK(obj.lift(s, "statistics", "email_dpo"));
+  ASSERT_OK(rs.place(s, RestrictionGround::kAccuracyContested, "email_dpo"));
+  ASSERT_OK(rs.lift(s, "email_dpo"));
+  std::lock_guard lock(mu);
+  using K = Change::Kind;
+  const std::vector<std::pair<K, bool>> want = {{K::kConsent, false},    {K::kConsent, true},
+                                                {K::kObjection, true},   {K::kObjection, false},
+                                                {K::kRestriction, true}, {K::kRestriction, false}};
+  ASSERT_EQ(changes.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(changes[i].kind, want[i].first) << i;
+    EXPECT_EQ(changes[i].raised, want[i].second) << i;
+    EXPECT_EQ(changes[i].subject_id, s) << i;
+  }
 }
 
 TEST_P(Objection, RestrictionPlacedAndLifted) {

@@ -129,7 +129,8 @@ Result<RestrictionEvent> Restrictions::append(std::string_view subject_id, Restr
   });
   CHARTER_TRY_STATUS(st);
   CHARTER_TRY_STATUS(*refusal);
-  core_.changed({Change::Kind::kRestriction, e->subject_id, ""});
+  core_.changed(
+      {Change::Kind::kRestriction, e->subject_id, "", e->kind == RestrictionKind::kPlaced});
   return *e;
 }
 

@@ -149,6 +149,10 @@ struct Change {
   Kind kind = Kind::kConsent;
   std::string subject_id;
   std::string purpose;  // kConsent, kObjection
+  // True when this change itself withdrew the consent (not an expiry), placed an objection (not
+  // an override or a lift) or placed a restriction: what a webhook announces. Observers must
+  // decide from this, not from a state read later (a later change may already have landed).
+  bool raised = false;
 };
 
 // ---- Names ----

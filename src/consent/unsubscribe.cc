@@ -132,7 +132,7 @@ Result<ConsentEvent> OneClickUnsubscribe::unsubscribe(std::string_view token) {
   });
   CHARTER_TRY_STATUS(st);
   CHARTER_TRY_STATUS(*refusal);
-  core.changed({Change::Kind::kConsent, e->subject_id, e->purpose});
+  core.changed({Change::Kind::kConsent, e->subject_id, e->purpose, /*raised=*/true});
   return *e;
 }
 

@@ -33,52 +33,48 @@ bool decode_hex_exact(std::string_view hex, std::span<std::uint8_t> out) {
   return true;
 }
 
-std::string to_base64url(ByteView bytes) {
+namespace {
+
+// One libsodium base64 variant each way; `what` names the encoding in the error.
+std::string encode64(ByteView bytes, int variant) {
   ensure_sodium();
-  constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-  std::string out(sodium_base64_encoded_len(bytes.size(), kVariant), '\0');
-  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), kVariant);
+  std::string out(sodium_base64_encoded_len(bytes.size(), variant), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), variant);
   out.resize(out.size() - 1);  // the encoded length counts the terminating NUL
   return out;
 }
 
-Result<Bytes> from_base64url(std::string_view text) {
+Result<Bytes> decode64(std::string_view text, int variant, const char* what) {
   ensure_sodium();
-  Bytes out(text.size() * 3 / 4 + 1);
-  std::size_t written = 0;
-  const char* end = nullptr;
-  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written, &end,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-      end != text.data() + text.size()) {
-    return make_error(Errc::kInvalidArgument, "base64url: invalid encoding");
-  }
-  out.resize(written);
-  return out;
-}
-
-std::string to_base64(ByteView bytes) {
-  ensure_sodium();
-  constexpr int kVariant = sodium_base64_VARIANT_ORIGINAL;
-  std::string out(sodium_base64_encoded_len(bytes.size(), kVariant), '\0');
-  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), kVariant);
-  out.resize(out.size() - 1);  // the encoded length counts the terminating NUL
-  return out;
-}
-
-Result<Bytes> from_base64(std::string_view text) {
-  ensure_sodium();
-  const int variant = text.size() % 4 == 0 ? sodium_base64_VARIANT_ORIGINAL
-                                           : sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
   Bytes out(text.size() * 3 / 4 + 1);
   std::size_t written = 0;
   const char* end = nullptr;
   if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written, &end,
                         variant) != 0 ||
       end != text.data() + text.size()) {
-    return make_error(Errc::kInvalidArgument, "base64: invalid encoding");
+    return make_error(Errc::kInvalidArgument, std::string(what) + ": invalid encoding");
   }
   out.resize(written);
   return out;
+}
+
+}  // namespace
+
+std::string to_base64url(ByteView bytes) {
+  return encode64(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+Result<Bytes> from_base64url(std::string_view text) {
+  return decode64(text, sodium_base64_VARIANT_URLSAFE_NO_PADDING, "base64url");
+}
+
+std::string to_base64(ByteView bytes) { return encode64(bytes, sodium_base64_VARIANT_ORIGINAL); }
+
+Result<Bytes> from_base64(std::string_view text) {
+  return decode64(text,
+                  text.size() % 4 == 0 ? sodium_base64_VARIANT_ORIGINAL
+                                       : sodium_base64_VARIANT_ORIGINAL_NO_PADDING,
+                  "base64");
 }
 
 std::string to_base32(ByteView bytes) {

@@ -21,5 +21,23 @@ TEST(Encoding, StandardBase64WithAndWithoutPadding) {
   EXPECT_FALSE(from_base64("+/8AQQ==\n").ok());
   EXPECT_FALSE(from_base64("+/8A Q").ok());
 }
+
+TEST(Encoding, StandardBase64RoundTripsAndRejectsBadText) {
+  for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
+    const std::string enc = to_base64(as_bytes(s));
+    auto dec = from_base64(enc);
+    ASSERT_TRUE(dec.ok()) << enc;
+    EXPECT_EQ(std::string(as_chars(*dec)), s);
+  }
+  EXPECT_EQ(to_base64(as_bytes("foobar")), "Zm9vYmFy");
+  EXPECT_EQ(to_base64(as_bytes("fo")), "Zm8=");
+  for (const char* bad : {"Zm=8", "Z===", "Zm9=Zm8=", "Zm9!", "Z"}) {
+    auto r = from_base64(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().message.find(bad), std::string::npos);  // never echoed
+    }
+  }
+}
 }  // namespace
 }  // namespace charter::crypto

@@ -78,6 +78,34 @@ export function harness(name) {
     });
   }
 
+  // A page in a new context (1280x900, plus `options`, e.g. locale) whose requests to any other
+  // host than `host` are aborted and counted, and whose CSP violations and script errors are
+  // collected; endChecks() asserts both lists are empty.
+  async function openPage(browser, host, options = {}) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 },
+                                               ...options });
+    const outside = [];
+    await context.route("**/*", (route) => {
+      const u = new URL(route.request().url());
+      if (u.host !== host) {
+        outside.push(u.origin);
+        return route.abort();
+      }
+      return route.continue();
+    });
+    const page = await context.newPage();
+    const cspViolations = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+    });
+    page.on("pageerror", (e) => cspViolations.push(String(e)));
+    function endChecks() {
+      check(outside.length === 0, `no request leaves the server (${outside})`);
+      check(cspViolations.length === 0, `no CSP violation or script error ${cspViolations}`);
+    }
+    return { context, page, endChecks };
+  }
+
   // ---- the API, to seed what the pages show ----
   // Throws on a status >= 400 unless `allowError`.
   async function api(base, secret, method, path, body, allowError = false) {
@@ -169,6 +197,6 @@ export function harness(name) {
       });
   }
 
-  return { binary, sourceDir, shotDir, policy, data, started, check, launch, api, login,
-           pageChecks, shoot, submit, run };
+  return { binary, sourceDir, shotDir, policy, data, started, check, launch, openPage, api,
+           login, pageChecks, shoot, submit, run };
 }

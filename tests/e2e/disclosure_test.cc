@@ -24,34 +24,18 @@ struct Env : DpoServer {
   Caller support, service;
 };
 
-std::map<std::string, std::unique_ptr<Env>>& envs() {
-  static std::map<std::string, std::unique_ptr<Env>> m;
-  return m;
-}
-
-class Disclosures : public ::testing::TestWithParam<std::string> {
+class Disclosures : public SharedServerSuite<Env> {
  protected:
-  static void TearDownTestSuite() { envs().clear(); }
-
-  void SetUp() override {
-    auto& slot = envs()[GetParam()];
-    if (!slot) {
-      auto env = std::make_unique<Env>();
-      start_dpo_server(GetParam(), *env);
-      if (IsSkipped() || HasFatalFailure()) return;
-      auto sup = call(env->port(), "POST", "/v1/staff", env->dpo,
-                      {{"display_name", "Sue Port"},
-                       {"email", "support." + GetParam() + "@oxemis.example"},
-                       {"roles", {"support"}},
-                       {"password", "support-password-123"}});
-      ASSERT_EQ(sup.status, 201) << sup.body.dump();
-      env->support = staff_login(env->port(), "support." + GetParam() + "@oxemis.example",
-                                 "support-password-123");
-      make_service(*env, "crm", {"prospecting"}, env->service);
-      if (HasFatalFailure()) return;
-      slot = std::move(env);
-    }
-    env_ = slot.get();
+  void prepare(Env& env) override {
+    auto sup = call(env.port(), "POST", "/v1/staff", env.dpo,
+                    {{"display_name", "Sue Port"},
+                     {"email", "support." + GetParam() + "@oxemis.example"},
+                     {"roles", {"support"}},
+                     {"password", "support-password-123"}});
+    ASSERT_EQ(sup.status, 201) << sup.body.dump();
+    env.support = staff_login(env.port(), "support." + GetParam() + "@oxemis.example",
+                              "support-password-123");
+    make_service(env, "crm", {"prospecting"}, env.service);
   }
 
   Reply as(const Caller& who, const std::string& method, const std::string& target,
@@ -74,8 +58,6 @@ class Disclosures : public ::testing::TestWithParam<std::string> {
             {"subjects", {subject}},
             {"received", "2026-01-05"}};
   }
-
-  Env* env_ = nullptr;
 };
 
 TEST_P(Disclosures, RecordApproveOnceAndReadBack) {

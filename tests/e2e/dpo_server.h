@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,5 +59,42 @@ inline void make_service(const DpoServer& s, const std::string& name,
   ASSERT_EQ(tok.status, 201) << tok.body.dump();
   out.bearer = tok.body["token"];
 }
+
+// A suite parameterised by backend that shares one server per backend: the first test of a
+// backend starts it (start_dpo_server, then prepare()), later tests reuse it, and the end of the
+// suite stops them. `Env` derives from DpoServer; env_ points at the current backend's.
+template <class Env>
+class SharedServerSuite : public ::testing::TestWithParam<std::string> {
+ protected:
+  static void TearDownTestSuite() { envs().clear(); }
+
+  // Once per backend, after the DPO logged in, with env_ set: seed what the suite needs.
+  virtual void prepare(Env& env) { (void)env; }
+
+  void SetUp() override {
+    auto& slot = envs()[GetParam()];
+    if (!slot) {
+      auto env = std::make_unique<Env>();
+      start_dpo_server(GetParam(), *env);
+      if (IsSkipped() || HasFatalFailure()) return;
+      env_ = env.get();
+      prepare(*env);
+      if (HasFatalFailure()) {
+        env_ = nullptr;
+        return;
+      }
+      slot = std::move(env);
+    }
+    env_ = slot.get();
+  }
+
+  Env* env_ = nullptr;
+
+ private:
+  static std::map<std::string, std::unique_ptr<Env>>& envs() {
+    static std::map<std::string, std::unique_ptr<Env>> m;
+    return m;
+  }
+};
 
 }  // namespace charter::testing

@@ -95,32 +95,16 @@ struct Env : DpoServer {
   std::string token;
 };
 
-std::map<std::string, std::unique_ptr<Env>>& envs() {
-  static std::map<std::string, std::unique_ptr<Env>> m;
-  return m;
-}
-
 constexpr const char* kAgent = "AGENT_E2E";
 
-class Drp : public ::testing::TestWithParam<std::string> {
+class Drp : public SharedServerSuite<Env> {
  protected:
-  static void TearDownTestSuite() { envs().clear(); }
-
-  void SetUp() override {
-    auto& slot = envs()[GetParam()];
-    if (!slot) {
-      auto env = std::make_unique<Env>();
-      start_dpo_server(GetParam(), *env);
-      if (IsSkipped() || HasFatalFailure()) return;
-      env_ = env.get();
-      // The operator trusts the agent out of band.
-      CliRun t = cli("drp trust-agent " + std::string(kAgent) + " " + env->key.public_base64() +
-                     " --name 'E2E agent'");
-      ASSERT_EQ(t.code, 0) << t.out;
-      EXPECT_NE(t.out.find(std::string("trusted\t") + kAgent), std::string::npos) << t.out;
-      slot = std::move(env);
-    }
-    env_ = slot.get();
+  void prepare(Env& env) override {
+    // The operator trusts the agent out of band.
+    CliRun t = cli("drp trust-agent " + std::string(kAgent) + " " + env.key.public_base64() +
+                   " --name 'E2E agent'");
+    ASSERT_EQ(t.code, 0) << t.out;
+    EXPECT_NE(t.out.find(std::string("trusted\t") + kAgent), std::string::npos) << t.out;
   }
 
   CliRun cli(const std::string& args) {
@@ -196,8 +180,6 @@ class Drp : public ::testing::TestWithParam<std::string> {
       EXPECT_EQ(r.body.value("fatal", false), true);
     }
   }
-
-  Env* env_ = nullptr;
 };
 
 TEST_P(Drp, CliChecksKeysAndListsAgents) {

@@ -31,27 +31,9 @@ struct Env : DpoServer {
   Caller service;  // bound to prospecting
 };
 
-std::map<std::string, std::unique_ptr<Env>>& envs() {
-  static std::map<std::string, std::unique_ptr<Env>> m;
-  return m;
-}
-
-class Rights : public ::testing::TestWithParam<std::string> {
+class Rights : public SharedServerSuite<Env> {
  protected:
-  static void TearDownTestSuite() { envs().clear(); }
-
-  void SetUp() override {
-    auto& slot = envs()[GetParam()];
-    if (!slot) {
-      auto env = std::make_unique<Env>();
-      start_dpo_server(GetParam(), *env);
-      if (IsSkipped() || HasFatalFailure()) return;
-      make_service(*env, "crm", {"prospecting"}, env->service);
-      if (HasFatalFailure()) return;
-      slot = std::move(env);
-    }
-    env_ = slot.get();
-  }
+  void prepare(Env& env) override { make_service(env, "crm", {"prospecting"}, env.service); }
 
   Reply as(const Caller& who, const std::string& method, const std::string& target,
            const json& body = nullptr) {
@@ -139,7 +121,6 @@ class Rights : public ::testing::TestWithParam<std::string> {
     return as(env_->dpo, "POST", "/v1/rights/queue/" + id + "/fulfil", body);
   }
 
-  Env* env_ = nullptr;
   std::map<std::string, std::string> seen_;
   static inline int probes_ = 0;
 };

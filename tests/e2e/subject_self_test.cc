@@ -31,11 +31,6 @@ struct Env : DpoServer {
   Caller service;  // bound to prospecting
 };
 
-std::map<std::string, std::unique_ptr<Env>>& envs() {
-  static std::map<std::string, std::unique_ptr<Env>> m;
-  return m;
-}
-
 std::string form_encode(const std::map<std::string, std::string>& f) {
   std::string out;
   for (const auto& [k, v] : f) {
@@ -54,22 +49,9 @@ std::string form_encode(const std::map<std::string, std::string>& f) {
   return out;
 }
 
-class SubjectSelf : public ::testing::TestWithParam<std::string> {
+class SubjectSelf : public SharedServerSuite<Env> {
  protected:
-  static void TearDownTestSuite() { envs().clear(); }
-
-  void SetUp() override {
-    auto& slot = envs()[GetParam()];
-    if (!slot) {
-      auto env = std::make_unique<Env>();
-      start_dpo_server(GetParam(), *env);
-      if (IsSkipped() || HasFatalFailure()) return;
-      make_service(*env, "crm", {"prospecting"}, env->service);
-      if (HasFatalFailure()) return;
-      slot = std::move(env);
-    }
-    env_ = slot.get();
-  }
+  void prepare(Env& env) override { make_service(env, "crm", {"prospecting"}, env.service); }
 
   // RawClient sends "Host: localhost": the server's own origin is then http://localhost.
   std::string origin() const { return "http://localhost"; }
@@ -161,7 +143,6 @@ class SubjectSelf : public ::testing::TestWithParam<std::string> {
     return v.raw.cookie_value();
   }
 
-  Env* env_ = nullptr;
   std::map<std::string, std::string> seen_;
 };
 
