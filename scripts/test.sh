@@ -16,6 +16,15 @@ npm_log=$(mktemp /tmp/charter-npm.XXXXXX)
    (cd "$d" && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
  done) >"$npm_log" 2>&1 &
 npm_pid=$!
+# await_job PID LOG WHAT: waits for a background job; on failure prints its log and stops.
+await_job() {
+  if ! wait "$1"; then
+    cat "$2"
+    echo "$3: FAILED" >&2
+    exit 1
+  fi
+  rm -f "$2"
+}
 
 echo "== format check"
 ./scripts/build.sh test format-check >/dev/null
@@ -29,12 +38,7 @@ if [ "${CHARTER_CLANG:-0}" = 1 ]; then
 fi
 
 echo "== npm packages (tests/kantara: ajv for the consent receipt schema; tests/browser: playwright-core)"
-if ! wait "$npm_pid"; then
-  cat "$npm_log"
-  echo "npm packages: FAILED" >&2
-  exit 1
-fi
-rm -f "$npm_log"
+await_job "$npm_pid" "$npm_log" "npm packages"
 
 # The ThreadSanitizer tree builds at nice 19 while ctest runs: the suite spends much of its time
 # waiting (servers starting, fsync, retries, the browser), and its tests keep the CPU first.
@@ -61,15 +65,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir build/test --output-on-failure -j "$(nproc)" --timeout 600
 
 if [ "$tsan" = 1 ]; then
-  if ! wait "$tsan_build_pid"; then
-    cat "$tsan_build_log"
-    echo "build (ThreadSanitizer): FAILED" >&2
-    exit 1
-  fi
-  rm -f "$tsan_build_log"
-fi
-
-if [ "$tsan" = 1 ]; then
+  await_job "$tsan_build_pid" "$tsan_build_log" "build (ThreadSanitizer)"
   # The e2e binary runs as 4 gtest shards at once rather than one process per test under ctest:
   # a suite's server then starts once per shard (a TSan server start costs about 1 s of CPU),
   # and the tests mostly wait on their servers. Every report of a server or of the test client

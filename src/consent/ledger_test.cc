@@ -313,18 +313,12 @@ TEST_P(Ledger, ScanStatesGivesTheLatestPerSubjectAndPurpose) {
 }
 
 TEST_P(Ledger, ObserverHearsCommittedChanges) {
-  std::mutex mu;
-  std::vector<Change> changes;
-  LedgerOptions options;
-  options.on_change = [&](const Change& c) {
-    std::lock_guard lock(mu);
-    changes.push_back(c);
-  };
-  open_ledger(options);
+  open_ledger_recording_changes();
   const auto s = subject();
   ASSERT_OK(ledger_->give(s, "prospecting", via("privacy_center")));
   EXPECT_ERRC(ledger_->give(s, "statistics", via("privacy_center")), Errc::kInvalidArgument);
-  std::lock_guard lock(mu);
+  std::lock_guard lock(changes_mu_);
+  const auto& changes = changes_;
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].kind, Change::Kind::kConsent);
   EXPECT_EQ(changes[0].subject_id, s);

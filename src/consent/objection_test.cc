@@ -99,14 +99,7 @@ TEST_P(Objection, RefusedWhereObjectionDoesNotApply) {
 // Observers (webhooks) decide from Change::raised, never from a state read later: a consent given
 // then withdrawn at once must announce one withdrawal, not two (a CI race under TSan).
 TEST_P(Objection, ChangesSayWhetherTheyRaisedAWithdrawalObjectionOrRestriction) {
-  std::mutex mu;
-  std::vector<Change> changes;
-  LedgerOptions options;
-  options.on_change = [&](const Change& c) {
-    std::lock_guard lock(mu);
-    changes.push_back(c);
-  };
-  open_ledger(options);
+  open_ledger_recording_changes();
   Objections obj(*ledger_);
   Restrictions rs(*ledger_);
   const auto s = subject();
@@ -116,7 +109,8 @@ TEST_P(Objection, ChangesSayWhetherTheyRaisedAWithdrawalObjectionOrRestriction) 
   ASSERT_OK(obj.lift(s, "statistics", "email_dpo"));
   ASSERT_OK(rs.place(s, RestrictionGround::kAccuracyContested, "email_dpo"));
   ASSERT_OK(rs.lift(s, "email_dpo"));
-  std::lock_guard lock(mu);
+  std::lock_guard lock(changes_mu_);
+  const auto& changes = changes_;
   using K = Change::Kind;
   const std::vector<std::pair<K, bool>> want = {{K::kConsent, false},    {K::kConsent, true},
                                                 {K::kObjection, true},   {K::kObjection, false},

@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "consent/ledger.h"
 #include "core/clock.h"
@@ -118,6 +120,16 @@ class ConsentFixture : public ::testing::TestWithParam<store::Backend> {
     ledger_ = std::move(l).value();
   }
 
+  // Opens the ledger with an observer that records every change (read under changes_mu_).
+  void open_ledger_recording_changes() {
+    LedgerOptions options;
+    options.on_change = [this](const Change& c) {
+      std::lock_guard lock(changes_mu_);
+      changes_.push_back(c);
+    };
+    open_ledger(std::move(options));
+  }
+
   void reopen() {
     ledger_.reset();
     ASSERT_OK(ts_->reopen());
@@ -148,6 +160,8 @@ class ConsentFixture : public ::testing::TestWithParam<store::Backend> {
   SeededRandom id_random_{9};
   crypto::KeyRing ring_;
   std::unique_ptr<store::TestStore> ts_;
+  std::mutex changes_mu_;
+  std::vector<Change> changes_;  // open_ledger_recording_changes(); outlives the ledger
   std::unique_ptr<ConsentLedger> ledger_;
 };
 

@@ -315,6 +315,9 @@ def run(args):
             failure = timed("check", check, args, server, ledger, token, False)
             if failure:
                 break
+            if kills % 100 == 0:  # progress of long runs (an interrupted run still tells)
+                print("progress: %d kills, %d acknowledged writes, %.0f s, no violation"
+                      % (kills, ledger.acks, time.time() - started), flush=True)
         if not failure:
             stop.set()
             for t in threads:
