@@ -149,6 +149,7 @@ Field read_field(Reader& r, const Node& n, const std::string& p) {
 // Reads the languages first: every text is checked against them.
 std::vector<std::string> read_languages(IssueLog& log, const Node& root) {
   std::vector<std::string> langs;
+  if (!root.IsMap()) return langs;  // reported by map(); operator[] would throw on a scalar
   Node n = root["languages"];
   if (!n) return langs;  // reported by map()
   Reader r(log, {});
@@ -327,7 +328,15 @@ LoadOutcome check_policy_text(std::string_view yaml, const std::string& name) {
   log.remember("", Location{1, 1});
   Policy pol;
   pol.source_path = name;
-  read_policy(root, log, pol);
+  try {
+    read_policy(root, log, pol);
+  } catch (const YAML::Exception& e) {
+    // Every read checks the node's type first; this is the net under a check that was missed
+    // (a policy file must never crash the loader: fuzz/policy_fuzz.cc).
+    log.add("", Location{e.mark.line + 1, e.mark.column + 1}, "unexpected YAML shape: " + e.msg);
+    out.issues = log.issues();
+    return out;
+  }
   validate_policy(pol, log);
   if (!log.empty()) {
     out.issues = log.issues();

@@ -113,6 +113,16 @@ TEST(PolicyInvalid, UnknownKey) {
   expect_one_issue(m, "controller.vat_number", "unknown key \"vat_number\"; allowed keys here:");
 }
 
+// Found by libFuzzer (fuzz/corpus/policy/regression_scalar_root): a document that is one scalar
+// made read_languages throw YAML::BadSubscript out of the loader.
+TEST(PolicyInvalid, DocumentThatIsNotAMapIsAnIssueNotACrash) {
+  for (const char* text : {"just a sentence", "42", "- a\n- list\n", "\"quoted\"\n# comment"}) {
+    LoadOutcome out = check_policy_text(text, "p.yaml");
+    EXPECT_FALSE(out.policy.has_value()) << text;
+    ASSERT_FALSE(out.issues.empty()) << text;
+  }
+}
+
 TEST(PolicyInvalid, WrongTypeListInsteadOfText) {
   auto m = mutate("  legal_form: SARL\n", "  legal_form: [SARL]\n", "[SARL]");
   expect_one_issue(m, "controller.legal_form", "found a list, expected a text");

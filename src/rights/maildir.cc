@@ -66,15 +66,21 @@ MailMessage parse_message(std::string_view raw) {
 std::string from_address(std::string_view header) {
   auto lt = header.rfind('<');
   auto gt = header.rfind('>');
+  std::string_view s = header;
   if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt) {
-    return std::string(header.substr(lt + 1, gt - lt - 1));
+    s = header.substr(lt + 1, gt - lt - 1);
   }
-  std::string s(header);
   auto a = s.find_first_not_of(" \t");
   auto b = s.find_last_not_of(" \t");
-  if (a == std::string::npos) return "";
+  if (a == std::string_view::npos) return "";
   s = s.substr(a, b - a + 1);
-  return s.find('@') == std::string::npos || s.find(' ') != std::string::npos ? "" : s;
+  // An address has an '@' and no blank or control character (a NUL, a CR inside <...>: found
+  // by libFuzzer, fuzz/corpus/maildir/regression_from_nul); anything else is no address.
+  if (s.find('@') == std::string_view::npos) return "";
+  for (unsigned char c : s) {
+    if (c <= ' ' || c == 0x7f) return "";
+  }
+  return std::string(s);
 }
 
 Result<MaildirReport> intake_maildir(RequestQueue& queue, const std::string& dir) {

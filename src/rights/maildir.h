@@ -27,7 +27,8 @@ struct MaildirReport {
 
 Result<MaildirReport> intake_maildir(RequestQueue& queue, const std::string& dir);
 
-// The address of a From: header value ("Name <a@b>" or "a@b"); "" when none.
+// The address of a From: header value ("Name <a@b>" or "a@b", blanks around it trimmed); ""
+// when none: no '@', or a blank or control character inside it.
 std::string from_address(std::string_view header);
 
 // What the intake reads of a message file (untrusted bytes: fuzzed by fuzz/maildir_fuzz.cc).

@@ -43,6 +43,13 @@ TEST(MaildirParse, FromAddress) {
   EXPECT_EQ(from_address("Jeanne Martin <jeanne@example.fr>"), "jeanne@example.fr");
   EXPECT_EQ(from_address("  jeanne@example.fr "), "jeanne@example.fr");
   EXPECT_EQ(from_address("Jeanne Martin"), "");
+  EXPECT_EQ(from_address("Jeanne <  jeanne@example.fr >"), "jeanne@example.fr");
+  // Found by libFuzzer (fuzz/corpus/maildir/regression_from_nul): what is inside <...> was
+  // taken as is, blanks and control characters included.
+  EXPECT_EQ(from_address("J <jeanne m@example.fr>"), "");
+  EXPECT_EQ(from_address(std::string_view("J <jeanne\0m@example.fr>", 23)), "");
+  EXPECT_EQ(from_address("J <jeanne\rm@example.fr>"), "");
+  EXPECT_EQ(from_address("J <jeanne>"), "");
 }
 
 TEST(MaildirParse, HeadersFoldedLinesAndBody) {
