@@ -279,8 +279,8 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
   auto* reindexer = &s->reindexer;
   auto* noticer = &s->noticer;
   auto* eraser = &s->archive_eraser;
-  vo.on_commit = [index = s->index->vault_observer(), reindexer, noticer, feeder,
-                  eraser](const vault::Change& c) {
+  vo.on_commit = [index = s->index->vault_observer(), reindexer, noticer, feeder, eraser,
+                  store = &db](const vault::Change& c) {
     index(c);
     if (auto* q = reindexer->load()) {
       for (const auto& id : c.subject_ids) q->add(id);
@@ -293,6 +293,11 @@ Result<std::unique_ptr<ServeState>> open_serve_state(const VaultOptions& opts,
       // one transaction per change, however many subjects a sweep erased in it.
       if (auto st = a->erase_subjects(c.subject_ids); !st) {
         spdlog::error("archives of erased subjects not erased: {}", st.error().to_string());
+      }
+      // So do their privacy-center sign-ins and sessions (the rights tables exist once the
+      // eraser is set, after the request queue opened them).
+      if (auto st = rights::forget_sign_ins(*store, c.subject_ids); !st) {
+        spdlog::error("sign-ins of erased subjects not erased: {}", st.error().to_string());
       }
     }
     if (auto* n = noticer->load()) {

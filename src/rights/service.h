@@ -26,6 +26,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -169,5 +170,11 @@ class RightsService {
 
   RightsDeps d_;
 };
+
+// Erasure (art. 17) of the subjects' privacy-center traces: their sign-in rows (sealed address,
+// address index) and every subject session of those addresses, which are signed out at once.
+// `charter serve` calls it after each committed erasure (cli/serve_state.cc), as it does for the
+// subjects' access archives. One transaction; the store must hold the rights schema.
+Status forget_sign_ins(store::Store& store, std::span<const std::string> subject_ids);
 
 }  // namespace charter::rights

@@ -182,4 +182,18 @@ Result<Request> RightsService::submit_in_session(const crypto::BlindIndex& email
   return after;
 }
 
+Status forget_sign_ins(store::Store& store, std::span<const std::string> subject_ids) {
+  CHARTER_TRY(auto tx, store.write());
+  for (const auto& id : subject_ids) {
+    if (id.empty()) continue;  // a sign-in not yet verified has no subject
+    CHARTER_TRY(auto ended, tx.exec("DELETE FROM rights_sessions WHERE email_index IN (SELECT "
+                                    "email_index FROM rights_signins WHERE subject_id = ?)",
+                                    {id}));
+    (void)ended;
+    CHARTER_TRY(auto gone, tx.exec("DELETE FROM rights_signins WHERE subject_id = ?", {id}));
+    (void)gone;
+  }
+  return tx.commit();
+}
+
 }  // namespace charter::rights

@@ -236,6 +236,22 @@ TEST_P(SubjectSelf, ConsentWithdrawnInOneCallChangesTheDecision) {
   EXPECT_TRUE(decision(id).value("allowed", false));
 }
 
+// Erasure (art. 17) also forgets the subject's privacy-center sign-in (sealed address, address
+// index) and ends the sessions of that address at once.
+TEST_P(SubjectSelf, ErasureSignsTheSubjectOut) {
+  const std::string email = address("erased");
+  const std::string id = new_subject(email);
+  const std::string s = sign_in(email);
+  if (s.empty()) GTEST_SKIP() << "no outbox wired";
+  ASSERT_EQ(me(s, "GET", "/v1/rights/me/session").status, 200);
+  const std::string other = sign_in(address("kept"));
+  auto erase = as(env_->dpo, "POST", "/v1/subjects/" + id + "/erasure", json::object());
+  ASSERT_EQ(erase.status, 200) << erase.body.dump();
+  EXPECT_EQ(me(s, "GET", "/v1/rights/me/session").status, 401);
+  EXPECT_EQ(me(s, "GET", "/v1/rights/me/data").status, 401);
+  EXPECT_EQ(me(other, "GET", "/v1/rights/me/session").status, 200);  // another address: kept
+}
+
 TEST_P(SubjectSelf, CsrfIsRefused) {
   const std::string email = address("csrf");
   new_subject(email);
